@@ -1,0 +1,25 @@
+//! cogauth-core: everything CogAuth knows, with no GUI dependency.
+//!
+//! - [`otp`]: the [`Secret`] type and HOTP/TOTP/Steam code generation (time passed in);
+//! - [`uri`]: `otpauth://` parse and format;
+//! - [`vault`]: the account index plus the OS keychain, kept consistent;
+//! - [`qr`]: QR encoding of URIs;
+//! - [`atomic_file`]: crash-safe owner-only file writes.
+//!
+//! The CLI (`cogauth`) and the desktop shell are adapters over this crate.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod atomic_file;
+pub mod otp;
+pub mod qr;
+pub mod uri;
+pub mod vault;
+
+pub use otp::{Algorithm, Code, OtpError, OtpKind, OtpParams, Secret};
+pub use uri::{OtpAuthUri, UriError};
+pub use vault::{
+    Account, AccountId, AccountState, CurrentCode, KeychainError, KeyringStore, NewAccount,
+    SecretStore, Vault, VaultConfig, VaultError,
+};

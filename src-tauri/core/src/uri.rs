@@ -1,0 +1,316 @@
+//! `otpauth://` URIs: parse and format, round-trip exact.
+//!
+//! Follows Google Authenticator's Key Uri Format
+//! (`otpauth://TYPE/LABEL?secret=…&issuer=…&algorithm=…&digits=…&period=…&counter=…`), with
+//! the usual extensions: type `steam` (Aegis) or `encoder=steam` (andOTP, Ente) for Steam Guard,
+//! case-insensitive algorithm names. The label is `Issuer:Account` or `Account`; the `issuer`
+//! parameter wins when both are present (Google's spec says they should agree). Percent-encoding
+//! is decoded in the label and the query; `+` means a space only in the query (form encoding),
+//! as Aegis writes it. Unknown parameters (Ente's `codeDisplay`, `image`, …) are ignored.
+//!
+//! Formatting always writes every parameter explicitly, so a formatted URI parses back to the
+//! same account on any app, whatever its defaults.
+
+use std::fmt::Write as _;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use zeroize::Zeroizing;
+
+use crate::otp::{Algorithm, OtpError, OtpKind, OtpParams, STEAM_DIGITS, Secret};
+
+/// The longest URI accepted, in bytes: far above any real one, low enough to bound hostile input.
+pub const MAX_URI_LEN: usize = 8192;
+/// The longest issuer or label accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// Why an otpauth URI was refused. Messages name the problem and never include the secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UriError {
+    /// Not `otpauth://`.
+    #[error("not an otpauth URI (it must start with otpauth://)")]
+    WrongScheme,
+    /// The type is not totp, hotp or steam.
+    #[error("unknown OTP type '{0}' (expected totp, hotp or steam)")]
+    UnknownType(String),
+    /// Longer than [`MAX_URI_LEN`].
+    #[error("the URI is {0} bytes long; at most {MAX_URI_LEN} are accepted")]
+    TooLong(usize),
+    /// Issuer or label longer than [`MAX_NAME_CHARS`].
+    #[error("the {0} is longer than {MAX_NAME_CHARS} characters")]
+    NameTooLong(&'static str),
+    /// A `%XX` sequence that does not decode to UTF-8 text, or a control character.
+    #[error("the {0} is not valid percent-encoded UTF-8 text")]
+    BadEncoding(&'static str),
+    /// No `secret` parameter.
+    #[error("the URI has no secret parameter")]
+    MissingSecret,
+    /// A parameter given twice.
+    #[error("the parameter '{0}' appears more than once")]
+    DuplicateParameter(String),
+    /// A number that does not parse.
+    #[error("the {name} parameter is not a valid number")]
+    BadNumber {
+        /// Parameter name.
+        name: &'static str,
+    },
+    /// HOTP without `counter`.
+    #[error("an HOTP URI needs a counter parameter")]
+    MissingCounter,
+    /// The secret or a parameter combination was refused.
+    #[error("{0}")]
+    Otp(#[from] OtpError),
+}
+
+/// A parsed otpauth URI: names, OTP parameters and the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpAuthUri {
+    /// Service name; empty when the URI names none.
+    pub issuer: String,
+    /// Account name within the service.
+    pub label: String,
+    /// Kind, algorithm, digits, period or counter.
+    pub params: OtpParams,
+    /// The shared secret.
+    pub secret: Secret,
+}
+
+// Everything but unreserved characters (RFC 3986) is escaped, so `:` in a name survives.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn decode(raw: &str, what: &'static str, plus_is_space: bool) -> Result<String, UriError> {
+    let raw = if plus_is_space {
+        raw.replace('+', " ")
+    } else {
+        raw.to_owned()
+    };
+    let text = percent_decode_str(&raw)
+        .decode_utf8()
+        .map_err(|_| UriError::BadEncoding(what))?;
+    if text.chars().any(char::is_control) {
+        return Err(UriError::BadEncoding(what));
+    }
+    Ok(text.into_owned())
+}
+
+fn check_name(text: String, what: &'static str) -> Result<String, UriError> {
+    if text.chars().count() > MAX_NAME_CHARS {
+        return Err(UriError::NameTooLong(what));
+    }
+    Ok(text.trim().to_owned())
+}
+
+fn number<T: std::str::FromStr>(value: &str, name: &'static str) -> Result<T, UriError> {
+    value.parse().map_err(|_| UriError::BadNumber { name })
+}
+
+impl OtpAuthUri {
+    /// Parses an `otpauth://` URI.
+    pub fn parse(text: &str) -> Result<Self, UriError> {
+        let text = text.trim();
+        if text.len() > MAX_URI_LEN {
+            return Err(UriError::TooLong(text.len()));
+        }
+        let scheme_end = text.find("://").ok_or(UriError::WrongScheme)?;
+        if !text[..scheme_end].eq_ignore_ascii_case("otpauth") {
+            return Err(UriError::WrongScheme);
+        }
+        let rest = &text[scheme_end + 3..];
+        let (kind_name, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        let (raw_label, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let kind_name = kind_name.to_ascii_lowercase();
+        if !matches!(kind_name.as_str(), "totp" | "hotp" | "steam") {
+            return Err(UriError::UnknownType(kind_name.chars().take(16).collect()));
+        }
+
+        let mut secret_text: Option<Zeroizing<String>> = None;
+        let mut issuer_param = None;
+        let mut algorithm = None;
+        let mut digits = None;
+        let mut period = None;
+        let mut counter = None;
+        let mut steam_encoder = false;
+        let mut seen: Vec<&str> = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let key_lower = key.to_ascii_lowercase();
+            let known = [
+                "secret",
+                "issuer",
+                "algorithm",
+                "digits",
+                "period",
+                "counter",
+                "encoder",
+            ];
+            let Some(&name) = known.iter().find(|k| **k == key_lower) else {
+                continue;
+            };
+            if seen.contains(&name) {
+                return Err(UriError::DuplicateParameter(name.to_owned()));
+            }
+            seen.push(name);
+            match name {
+                "secret" => {
+                    secret_text = Some(Zeroizing::new(decode(value, "secret", true)?));
+                }
+                "issuer" => issuer_param = Some(decode(value, "issuer", true)?),
+                "algorithm" => algorithm = Some(decode(value, "algorithm", true)?.parse()?),
+                "digits" => digits = Some(number::<u32>(value, "digits")?),
+                "period" => period = Some(number::<u32>(value, "period")?),
+                "counter" => counter = Some(number::<u64>(value, "counter")?),
+                _ => steam_encoder = value.eq_ignore_ascii_case("steam"),
+            }
+        }
+
+        let secret_text = secret_text.ok_or(UriError::MissingSecret)?;
+        let secret = Secret::from_base32(&secret_text)?;
+        let label = decode(raw_label, "label", false)?;
+        let (label_issuer, label) = match label.split_once(':') {
+            Some((issuer, account)) => (Some(issuer.to_owned()), account.to_owned()),
+            None => (None, label),
+        };
+        let issuer = check_name(issuer_param.or(label_issuer).unwrap_or_default(), "issuer")?;
+        let label = check_name(label, "label")?;
+
+        let algorithm: Algorithm = algorithm.unwrap_or_default();
+        let kind = match kind_name.as_str() {
+            "hotp" => OtpKind::Hotp {
+                counter: counter.ok_or(UriError::MissingCounter)?,
+            },
+            "steam" => OtpKind::Steam {
+                period: period.unwrap_or(30),
+            },
+            _ if steam_encoder => OtpKind::Steam {
+                period: period.unwrap_or(30),
+            },
+            _ => OtpKind::Totp {
+                period: period.unwrap_or(30),
+            },
+        };
+        let default_digits = match kind {
+            OtpKind::Steam { .. } => STEAM_DIGITS,
+            _ => 6,
+        };
+        let params = OtpParams::new(kind, algorithm, digits.unwrap_or(default_digits))?;
+        Ok(OtpAuthUri {
+            issuer,
+            label,
+            params,
+            secret,
+        })
+    }
+
+    /// Formats the URI with every parameter explicit. The result holds the secret, hence the
+    /// zeroizing wrapper.
+    pub fn to_uri(&self) -> Zeroizing<String> {
+        let issuer = utf8_percent_encode(&self.issuer, COMPONENT);
+        let label = utf8_percent_encode(&self.label, COMPONENT);
+        let mut uri = Zeroizing::new(String::with_capacity(128));
+        let _ = write!(uri, "otpauth://{}/", self.params.kind.name());
+        if !self.issuer.is_empty() {
+            let _ = write!(uri, "{issuer}:");
+        }
+        let _ = write!(uri, "{label}?secret={}", self.secret.to_base32().as_str());
+        if !self.issuer.is_empty() {
+            let _ = write!(uri, "&issuer={issuer}");
+        }
+        let _ = write!(
+            uri,
+            "&algorithm={}&digits={}",
+            self.params.algorithm, self.params.digits
+        );
+        let _ = match self.params.kind {
+            OtpKind::Hotp { counter } => write!(uri, "&counter={counter}"),
+            OtpKind::Totp { period } | OtpKind::Steam { period } => {
+                write!(uri, "&period={period}")
+            }
+        };
+        uri
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_issuer_from_prefix_and_parameter() {
+        let uri = OtpAuthUri::parse(
+            "otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA256&digits=8&period=60",
+        )
+        .expect("valid");
+        assert_eq!(uri.issuer, "ACME Co");
+        assert_eq!(uri.label, "john.doe@email.com");
+        assert_eq!(uri.params.kind, OtpKind::Totp { period: 60 });
+        assert_eq!(uri.params.algorithm, Algorithm::Sha256);
+        assert_eq!(uri.params.digits, 8);
+    }
+
+    #[test]
+    fn parameter_issuer_wins_and_defaults_apply() {
+        let uri = OtpAuthUri::parse("otpauth://totp/Old:alice?secret=JBSWY3DPEHPK3PXP&issuer=New")
+            .expect("valid");
+        assert_eq!((uri.issuer.as_str(), uri.label.as_str()), ("New", "alice"));
+        assert_eq!(uri.params, OtpParams::default_totp());
+    }
+
+    #[test]
+    fn steam_by_type_or_encoder() {
+        for text in [
+            "otpauth://steam/Steam:bob?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/Steam:bob?secret=JBSWY3DPEHPK3PXP&encoder=steam",
+        ] {
+            let uri = OtpAuthUri::parse(text).expect(text);
+            assert_eq!(uri.params.kind, OtpKind::Steam { period: 30 });
+            assert_eq!(uri.params.digits, 5);
+        }
+    }
+
+    #[test]
+    fn format_round_trips_exactly() {
+        let text = "otpauth://hotp/Air%20Canada:Benjamin%3A2?secret=KUVJJOM753IHTNDSZVCNKL7GII&issuer=Air%20Canada&algorithm=SHA256&digits=7&counter=50";
+        let uri = OtpAuthUri::parse(text).expect("valid");
+        assert_eq!(uri.label, "Benjamin:2");
+        assert_eq!(uri.to_uri().as_str(), text);
+        assert_eq!(OtpAuthUri::parse(&uri.to_uri()).expect("again"), uri);
+    }
+
+    #[test]
+    fn fail_errors_name_the_problem() {
+        let cases: &[(&str, &str)] = &[
+            ("https://example.com/?secret=JBSWY3DPEHPK3PXP", "otpauth://"),
+            (
+                "otpauth://xotp/a?secret=JBSWY3DPEHPK3PXP",
+                "unknown OTP type",
+            ),
+            ("otpauth://totp/a?issuer=x", "no secret"),
+            ("otpauth://totp/a?secret=JBSWY3DP", "bits"),
+            ("otpauth://totp/a?secret=JBSWY3DPEHPK3PX!", "base32"),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=10",
+                "digits",
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+                "algorithm",
+            ),
+            (
+                "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0",
+                "period",
+            ),
+            ("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP", "counter"),
+        ];
+        for (text, needle) in cases {
+            let message = OtpAuthUri::parse(text).expect_err(text).to_string();
+            assert!(message.contains(needle), "{text}: {message}");
+            assert!(
+                !message.contains("JBSWY3DP"),
+                "{text} leaks the secret: {message}"
+            );
+        }
+    }
+}

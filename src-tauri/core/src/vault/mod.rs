@@ -1,0 +1,441 @@
+//! The vault: the account index and the keychain, kept consistent.
+//!
+//! Order of writes, so that a crash or a failure at any point loses nothing:
+//! - add: keychain first, then the index (a crash in between leaves an unused keychain item,
+//!   never an account without its secret); if the index write fails the keychain item is
+//!   removed again;
+//! - remove: index first, then the keychain (a crash in between leaves an orphan keychain
+//!   item, never an account whose secret is gone); if the keychain refuses, the index entry
+//!   is put back and the error reported;
+//! - HOTP: the advanced counter is saved before the code is returned, so a code is never
+//!   shown twice.
+
+mod account;
+mod index;
+mod keychain;
+
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use account::{Account, AccountId, AccountState};
+pub use index::{Index, IndexError, SCHEMA_VERSION};
+pub use keychain::{KeychainError, KeyringStore, SecretStore};
+
+use crate::otp::{Code, OtpKind, OtpParams, Secret};
+use crate::uri::OtpAuthUri;
+
+/// The default keychain service name entries are stored under.
+pub const DEFAULT_KEYRING_SERVICE: &str = "cogauth";
+/// Environment variable naming the data folder.
+pub const DATA_DIR_ENV: &str = "COGAUTH_DATA_DIR";
+/// Environment variable naming the keychain service.
+pub const KEYRING_SERVICE_ENV: &str = "COGAUTH_KEYRING_SERVICE";
+
+/// Where a vault lives: a data folder and a keychain service name. The CLI and the app resolve
+/// it the same way (flag, then environment, then default), so they can share a test vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultConfig {
+    /// Folder holding `accounts.json`.
+    pub data_dir: PathBuf,
+    /// Keychain service name.
+    pub keyring_service: String,
+}
+
+impl VaultConfig {
+    /// Resolves each setting from the explicit value, else its environment variable, else the
+    /// platform default (`$XDG_DATA_HOME/cogauth` on Linux).
+    pub fn resolve(
+        data_dir: Option<PathBuf>,
+        keyring_service: Option<String>,
+    ) -> Result<Self, VaultError> {
+        let from_env = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+        let data_dir = match data_dir.or_else(|| from_env(DATA_DIR_ENV).map(PathBuf::from)) {
+            Some(dir) => dir,
+            None => dirs::data_dir()
+                .map(|d| d.join("cogauth"))
+                .ok_or(VaultError::NoDataDir)?,
+        };
+        let keyring_service = keyring_service
+            .or_else(|| from_env(KEYRING_SERVICE_ENV).and_then(|v| v.into_string().ok()))
+            .unwrap_or_else(|| DEFAULT_KEYRING_SERVICE.to_owned());
+        Ok(VaultConfig {
+            data_dir,
+            keyring_service,
+        })
+    }
+
+    /// Opens the vault this configuration names, on the OS keychain.
+    pub fn open(&self) -> Vault<KeyringStore> {
+        Vault::new(
+            &self.data_dir,
+            KeyringStore::platform(self.keyring_service.clone()),
+        )
+    }
+}
+
+/// Why a vault operation failed. Nothing was changed unless the variant says so.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// No account matches.
+    #[error("no account matches '{0}'")]
+    NotFound(String),
+    /// Several accounts match; the user must be more specific.
+    #[error("'{query}' matches {} accounts: {}", .matches.len(), .matches.join(", "))]
+    Ambiguous {
+        /// What was asked for.
+        query: String,
+        /// `id (issuer:label)` of each match.
+        matches: Vec<String>,
+    },
+    /// Another account already has this issuer and label.
+    #[error("an account named '{name}' already exists (id {id}); choose another name")]
+    Duplicate {
+        /// `issuer:label`.
+        name: String,
+        /// The existing account's id.
+        id: AccountId,
+    },
+    /// The label was empty, too long, or had control characters.
+    #[error("invalid {field}: {reason}")]
+    InvalidName {
+        /// `issuer` or `label`.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The keychain failed; the index is unchanged.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// The index could not be read or written; the keychain is unchanged (or was restored).
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The index write failed after the secret was stored, and removing the secret again
+    /// failed too: the keychain holds an unused item. No account was added.
+    #[error(
+        "{index}; the secret stored for it could not be removed from the keychain either ({keychain}); no account was added"
+    )]
+    AddRolledBackPartly {
+        /// The index failure.
+        index: IndexError,
+        /// The keychain failure while cleaning up.
+        keychain: KeychainError,
+    },
+    /// No platform data folder is known (no home directory).
+    #[error("no data folder is known (no home directory); set COGAUTH_DATA_DIR")]
+    NoDataDir,
+    /// The system's random source failed while making an account id.
+    #[error("the system's random source failed: {0}")]
+    Random(String),
+}
+
+impl VaultError {
+    /// A stable machine-readable name for the error, shared by the CLI's `--json` errors and
+    /// the app's IPC errors.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VaultError::NotFound(_) => "not_found",
+            VaultError::Ambiguous { .. } => "ambiguous",
+            VaultError::Duplicate { .. } => "duplicate",
+            VaultError::InvalidName { .. } => "invalid_input",
+            VaultError::Keychain(error) => error.kind(),
+            VaultError::Index(_) | VaultError::AddRolledBackPartly { .. } => "index",
+            VaultError::NoDataDir => "config",
+            VaultError::Random(_) => "internal",
+        }
+    }
+}
+
+/// A new account before it is stored.
+#[derive(Debug)]
+pub struct NewAccount {
+    /// Service name; may be empty.
+    pub issuer: String,
+    /// Account name.
+    pub label: String,
+    /// OTP parameters.
+    pub params: OtpParams,
+    /// The secret, which goes to the keychain only.
+    pub secret: Secret,
+}
+
+impl From<OtpAuthUri> for NewAccount {
+    fn from(uri: OtpAuthUri) -> Self {
+        NewAccount {
+            issuer: uri.issuer,
+            label: uri.label,
+            params: uri.params,
+            secret: uri.secret,
+        }
+    }
+}
+
+/// An account and its current code, as [`Vault::current_codes`] lists them.
+#[derive(Debug)]
+pub struct CurrentCode {
+    /// The account.
+    pub account: Account,
+    /// Its code (`None` for HOTP), or why the keychain could not give its secret.
+    pub code: Result<Option<Code>, KeychainError>,
+}
+
+/// The accounts of one data folder with their secrets in one keychain service.
+pub struct Vault<S> {
+    index: Index,
+    store: S,
+}
+
+/// Seconds since the Unix epoch by the system clock (the one place core reads it).
+pub fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn check_name(field: &'static str, text: &str, may_be_empty: bool) -> Result<(), VaultError> {
+    let invalid = |reason| Err(VaultError::InvalidName { field, reason });
+    if text.trim().is_empty() && !may_be_empty {
+        return invalid("it is empty");
+    }
+    if text.chars().count() > crate::uri::MAX_NAME_CHARS {
+        return invalid("it is longer than 256 characters");
+    }
+    if text.chars().any(char::is_control) {
+        return invalid("it contains control characters");
+    }
+    Ok(())
+}
+
+impl<S: SecretStore> Vault<S> {
+    /// The vault in `data_dir` with secrets in `store`. Touches nothing until used.
+    pub fn new(data_dir: impl Into<PathBuf>, store: S) -> Self {
+        Vault {
+            index: Index::new(data_dir),
+            store,
+        }
+    }
+
+    /// The index (for its path, and for tests).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// The secret store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// All accounts, in their stored order. Reads only the index.
+    pub fn accounts(&self) -> Result<Vec<Account>, VaultError> {
+        Ok(self.index.load()?)
+    }
+
+    /// Finds one account by id, `issuer:label` (case-insensitive), or an unambiguous prefix of
+    /// either.
+    pub fn find(&self, query: &str) -> Result<Account, VaultError> {
+        let accounts = self.accounts()?;
+        resolve(&accounts, query).map(|i| accounts[i].clone())
+    }
+
+    /// Stores a new account: secret in the keychain first, then the index entry.
+    pub fn add(&self, new: NewAccount) -> Result<Account, VaultError> {
+        let NewAccount {
+            issuer,
+            label,
+            params,
+            secret,
+        } = new;
+        let (issuer, label) = (issuer.trim().to_owned(), label.trim().to_owned());
+        check_name("issuer", &issuer, true)?;
+        check_name("label", &label, !issuer.is_empty())?;
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        if let Some(existing) = accounts.iter().find(|a| {
+            a.issuer.eq_ignore_ascii_case(&issuer) && a.label.eq_ignore_ascii_case(&label)
+        }) {
+            return Err(VaultError::Duplicate {
+                name: existing.display_name(),
+                id: existing.id.clone(),
+            });
+        }
+        let id = loop {
+            let id = AccountId::generate().map_err(|e| VaultError::Random(e.to_string()))?;
+            if !accounts.iter().any(|a| a.id == id) {
+                break id;
+            }
+        };
+        let account = Account {
+            id,
+            issuer,
+            label,
+            params,
+            state: AccountState::Active,
+            created_at: now_unix(),
+        };
+        self.store.put(&account.id, &secret)?;
+        accounts.push(account.clone());
+        if let Err(index) = self.index.save(&lock, &accounts) {
+            return Err(match self.store.delete(&account.id) {
+                Ok(()) => VaultError::Index(index),
+                Err(keychain) => VaultError::AddRolledBackPartly { index, keychain },
+            });
+        }
+        Ok(account)
+    }
+
+    /// Removes an account: index entry first, then its keychain item. A missing keychain item
+    /// is not an error (the goal is reached); any other keychain failure puts the entry back.
+    pub fn remove(&self, query: &str) -> Result<Account, VaultError> {
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        let position = resolve(&accounts, query)?;
+        let account = accounts.remove(position);
+        self.index.save(&lock, &accounts)?;
+        match self.store.delete(&account.id) {
+            Ok(()) | Err(KeychainError::Missing { .. }) => Ok(account),
+            Err(error) => {
+                accounts.insert(position, account);
+                // If even this fails, the account is gone from the index and its secret is
+                // still in the keychain: nothing is lost, and the error below says why.
+                let _ = self.index.save(&lock, &accounts);
+                Err(error.into())
+            }
+        }
+    }
+
+    /// Renames an account. `issuer: None` keeps the current issuer.
+    pub fn rename(
+        &self,
+        query: &str,
+        issuer: Option<String>,
+        label: String,
+    ) -> Result<Account, VaultError> {
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        let position = resolve(&accounts, query)?;
+        let issuer = issuer.map_or_else(
+            || accounts[position].issuer.clone(),
+            |i| i.trim().to_owned(),
+        );
+        let label = label.trim().to_owned();
+        check_name("issuer", &issuer, true)?;
+        check_name("label", &label, !issuer.is_empty())?;
+        if let Some(other) = accounts.iter().enumerate().find(|(i, a)| {
+            *i != position
+                && a.issuer.eq_ignore_ascii_case(&issuer)
+                && a.label.eq_ignore_ascii_case(&label)
+        }) {
+            return Err(VaultError::Duplicate {
+                name: other.1.display_name(),
+                id: other.1.id.clone(),
+            });
+        }
+        let account = &mut accounts[position];
+        account.issuer = issuer;
+        account.label = label;
+        let renamed = account.clone();
+        self.index.save(&lock, &accounts)?;
+        Ok(renamed)
+    }
+
+    /// The secret of an account, from the keychain.
+    pub fn secret(&self, account: &Account) -> Result<Secret, VaultError> {
+        Ok(self.store.get(&account.id)?)
+    }
+
+    /// The current code of a time-based account at `unix_time`, or for HOTP the code of the
+    /// stored counter, after saving the advanced counter (a code is never handed out twice).
+    pub fn code(&self, query: &str, unix_time: u64) -> Result<(Account, Code), VaultError> {
+        let account = self.find(query)?;
+        if !matches!(account.params.kind, OtpKind::Hotp { .. }) {
+            let secret = self.secret(&account)?;
+            let code = account.params.generate(&secret, unix_time);
+            return Ok((account, code));
+        }
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        let position = resolve(&accounts, account.id.as_str())?;
+        let secret = self.secret(&accounts[position])?;
+        let used = accounts[position].clone();
+        let code = used.params.generate(&secret, unix_time);
+        if let OtpKind::Hotp { counter } = &mut accounts[position].params.kind {
+            *counter = counter.saturating_add(1);
+        }
+        self.index.save(&lock, &accounts)?;
+        Ok((accounts[position].clone(), code))
+    }
+
+    /// Every account with its code at `unix_time`, for a screen of codes. Secrets are read in
+    /// one batch ([`SecretStore::get_many`]). HOTP accounts get no code: showing one uses it
+    /// up, so that waits for an explicit [`Vault::code`]. One account's keychain failure is
+    /// reported on its row and does not hide the others.
+    pub fn current_codes(&self, unix_time: u64) -> Result<Vec<CurrentCode>, VaultError> {
+        let accounts = self.accounts()?;
+        let timed: Vec<AccountId> = accounts
+            .iter()
+            .filter(|a| !matches!(a.params.kind, OtpKind::Hotp { .. }))
+            .map(|a| a.id.clone())
+            .collect();
+        let mut secrets = self.store.get_many(&timed).into_iter();
+        Ok(accounts
+            .into_iter()
+            .map(|account| {
+                let code = if matches!(account.params.kind, OtpKind::Hotp { .. }) {
+                    Ok(None)
+                } else {
+                    match secrets.next() {
+                        Some(Ok(secret)) => Ok(Some(account.params.generate(&secret, unix_time))),
+                        Some(Err(error)) => Err(error),
+                        None => Ok(None),
+                    }
+                };
+                CurrentCode { account, code }
+            })
+            .collect())
+    }
+
+    /// The account as an otpauth URI, secret included: for explicit reveal and QR export only.
+    pub fn otpauth_uri(&self, query: &str) -> Result<OtpAuthUri, VaultError> {
+        let account = self.find(query)?;
+        let secret = self.secret(&account)?;
+        Ok(OtpAuthUri {
+            issuer: account.issuer,
+            label: account.label,
+            params: account.params,
+            secret,
+        })
+    }
+}
+
+/// Index of the one account `query` names.
+fn resolve(accounts: &[Account], query: &str) -> Result<usize, VaultError> {
+    let query = query.trim();
+    if let Some(i) = accounts.iter().position(|a| a.id.as_str() == query) {
+        return Ok(i);
+    }
+    let lower = query.to_lowercase();
+    let names: Vec<String> = accounts
+        .iter()
+        .map(|a| a.display_name().to_lowercase())
+        .collect();
+    let exact: Vec<usize> = (0..accounts.len()).filter(|&i| names[i] == lower).collect();
+    let matches = if exact.is_empty() && !query.is_empty() {
+        (0..accounts.len())
+            .filter(|&i| {
+                accounts[i].id.as_str().starts_with(&lower) || names[i].starts_with(&lower)
+            })
+            .collect()
+    } else {
+        exact
+    };
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(VaultError::NotFound(query.to_owned())),
+        many => Err(VaultError::Ambiguous {
+            query: query.to_owned(),
+            matches: many
+                .iter()
+                .map(|&i| format!("{} ({})", accounts[i].id, accounts[i].display_name()))
+                .collect(),
+        }),
+    }
+}

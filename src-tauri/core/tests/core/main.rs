@@ -1,0 +1,29 @@
+//! Core integration tests: the otpauth corpus, the interop exports, and the vault's behaviour
+//! when the keychain fails (injected through keyring-core's mock store).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod uri_corpus;
+mod vault_faults;
+
+use std::path::PathBuf;
+
+/// The repository root (this crate is at src-tauri/core).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file in ../shared next to the checkout.
+pub fn shared(path: &str) -> PathBuf {
+    repo_root().join("../shared").join(path)
+}
+
+/// Data lines of a corpus file: comments and blank lines skipped.
+pub fn data_lines(path: PathBuf) -> Vec<String> {
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
