@@ -1,0 +1,85 @@
+//! The CLI's one error type: a stable `kind`, a one-line message and the exit code of the
+//! contract (0 ok, 1 usage, 2 input/format, 3 not found, 4 keychain, 5 Cognito/network).
+
+use std::process::ExitCode;
+
+use cogauth_core::qr::QrError;
+use cogauth_core::{OtpError, UriError, VaultError};
+use serde_json::json;
+
+/// A failure to report: one line on stderr, or `{"error":{"kind","message"}}` with `--json`.
+#[derive(Debug)]
+pub struct CliError {
+    kind: &'static str,
+    message: String,
+    exit: u8,
+}
+
+impl CliError {
+    /// Bad command line (exit 1).
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            kind: "usage",
+            message: message.into(),
+            exit: 1,
+        }
+    }
+
+    /// Bad input or output file (exit 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        CliError {
+            kind: "invalid_input",
+            message: message.into(),
+            exit: 2,
+        }
+    }
+
+    /// Prints the error and returns the exit code.
+    pub fn report(self, json: bool) -> ExitCode {
+        if json {
+            let body = json!({"error": {"kind": self.kind, "message": self.message}});
+            eprintln!("{body}");
+        } else {
+            // clap's usage messages span lines; the contract is one line on stderr.
+            let first = self.message.lines().find(|l| !l.trim().is_empty());
+            let line = first.unwrap_or("error").trim_start_matches("error: ");
+            eprintln!("cogauth: {line}");
+        }
+        ExitCode::from(self.exit)
+    }
+}
+
+impl From<VaultError> for CliError {
+    fn from(error: VaultError) -> Self {
+        let kind = error.kind();
+        let exit = match kind {
+            "not_found" => 3,
+            "config" => 1,
+            k if k.starts_with("keychain") => 4,
+            _ => 2,
+        };
+        CliError {
+            kind,
+            message: error.to_string(),
+            exit,
+        }
+    }
+}
+
+impl From<UriError> for CliError {
+    fn from(error: UriError) -> Self {
+        CliError::input(format!("invalid otpauth URI: {error}"))
+    }
+}
+
+impl From<OtpError> for CliError {
+    fn from(error: OtpError) -> Self {
+        CliError::input(error.to_string())
+    }
+}
+
+impl From<QrError> for CliError {
+    fn from(error: QrError) -> Self {
+        CliError::input(error.to_string())
+    }
+}

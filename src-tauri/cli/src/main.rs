@@ -1,0 +1,240 @@
+//! `cogauth`: the headless CLI over cogauth-core, for scripts and QA automation.
+//!
+//! Each subcommand is an adapter: parse, call core once, render. The contract (commands, exit
+//! codes, `--json` shapes) is in DESIGN.md and the README; tests drive this binary directly.
+
+#![forbid(unsafe_code)]
+
+mod error;
+mod render;
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use cogauth_core::vault::now_unix;
+use cogauth_core::{
+    Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret, Vault,
+    VaultConfig, atomic_file, qr,
+};
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// CogAuth: TOTP/HOTP codes from the OS keychain, for people and scripts.
+#[derive(Parser)]
+#[command(name = "cogauth", version, about, propagate_version = true)]
+struct Cli {
+    /// Data folder holding the account index [env: COGAUTH_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Keychain service name the secrets are stored under [env: COGAUTH_KEYRING_SERVICE]
+    #[arg(long, global = true, value_name = "NAME")]
+    keyring_service: Option<String>,
+    /// Machine-readable output, and errors as {"error":{"kind","message"}}
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Add an account from an otpauth URI ('-' reads it from stdin) or from its settings
+    Add(AddArgs),
+    /// List accounts (never secrets)
+    List,
+    /// Print an account's current code (HOTP: the next code; the counter advances)
+    Code {
+        /// Id, issuer:label, or an unambiguous prefix
+        account: String,
+        /// Compute the code at this time instead of now (Unix seconds)
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<u64>,
+    },
+    /// Remove an account and its keychain secret
+    Remove {
+        /// Id, issuer:label, or an unambiguous prefix
+        account: String,
+    },
+    /// Rename an account: NEW is 'Issuer:Label', or a label alone to keep the issuer
+    Rename {
+        /// Id, issuer:label, or an unambiguous prefix
+        account: String,
+        /// The new name
+        new: String,
+    },
+    /// Print the account's otpauth URI (reveals the secret)
+    Uri {
+        /// Id, issuer:label, or an unambiguous prefix
+        account: String,
+    },
+    /// Write the account's otpauth URI as a QR code (reveals the secret)
+    Qr {
+        /// Id, issuer:label, or an unambiguous prefix
+        account: String,
+        /// Output file, .png or .svg (written owner-only)
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct AddArgs {
+    /// otpauth:// URI, or '-' to read it from stdin (keeps it out of the process list)
+    #[arg(conflicts_with_all = ["issuer", "label", "secret"], required_unless_present = "secret")]
+    uri: Option<String>,
+    /// Service name
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Account name
+    #[arg(long, requires = "secret")]
+    label: Option<String>,
+    /// Base32 secret, or '-' to read it from stdin (keeps it out of the process list)
+    #[arg(long, requires = "label")]
+    secret: Option<String>,
+    /// Code length: 6 to 8 (Steam: 5)
+    #[arg(long)]
+    digits: Option<u32>,
+    /// Seconds per code for TOTP and Steam
+    #[arg(long, default_value_t = 30, conflicts_with = "hotp")]
+    period: u32,
+    /// SHA1, SHA256 or SHA512
+    #[arg(long, default_value = "SHA1")]
+    algorithm: String,
+    /// Counter-based (HOTP) instead of time-based
+    #[arg(long, conflicts_with = "steam")]
+    hotp: bool,
+    /// HOTP counter of the next code (default 0)
+    #[arg(long, requires = "hotp")]
+    counter: Option<u64>,
+    /// Steam Guard (5 characters)
+    #[arg(long)]
+    steam: bool,
+}
+
+fn main() -> ExitCode {
+    let json_requested = std::env::args().any(|a| a == "--json");
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return CliError::usage(e.to_string()).report(json_requested),
+    };
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => error.report(json),
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let config = VaultConfig::resolve(cli.data_dir, cli.keyring_service)?;
+    let vault = config.open();
+    let json = cli.json;
+    match cli.command {
+        Command::Add(args) => {
+            let account = vault.add(new_account(args)?)?;
+            render::account_added(&account, json)
+        }
+        Command::List => render::accounts(&vault.accounts()?, json),
+        Command::Code { account, at } => {
+            let (account, code) = vault.code(&account, at.unwrap_or_else(now_unix))?;
+            render::code(&account, &code, json)
+        }
+        Command::Remove { account } => render::account_removed(&vault.remove(&account)?, json),
+        Command::Rename { account, new } => {
+            let (issuer, label) = match new.split_once(':') {
+                Some((issuer, label)) => (Some(issuer.to_owned()), label.to_owned()),
+                None => (None, new),
+            };
+            render::account_renamed(&vault.rename(&account, issuer, label)?, json)
+        }
+        Command::Uri { account } => render::uri(&vault.otpauth_uri(&account)?.to_uri(), json),
+        Command::Qr { account, output } => write_qr(&vault, &account, output, json),
+    }
+}
+
+fn read_stdin(what: &str) -> Result<Zeroizing<String>, CliError> {
+    let mut text = Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::input(format!("cannot read the {what} from stdin: {e}")))?;
+    Ok(Zeroizing::new(text.trim().to_owned()))
+}
+
+fn new_account(args: AddArgs) -> Result<NewAccount, CliError> {
+    if let Some(uri) = args.uri {
+        let uri = if uri == "-" {
+            read_stdin("URI")?
+        } else {
+            Zeroizing::new(uri)
+        };
+        return Ok(OtpAuthUri::parse(&uri)?.into());
+    }
+    let secret_text = match args.secret.as_deref() {
+        Some("-") => read_stdin("secret")?,
+        Some(text) => Zeroizing::new(text.to_owned()),
+        None => return Err(CliError::usage("add needs a URI or --label and --secret")),
+    };
+    let secret = Secret::from_base32(&secret_text).map_err(CliError::from)?;
+    let algorithm: Algorithm = args.algorithm.parse().map_err(CliError::from)?;
+    let (kind, default_digits) = match (args.hotp, args.steam) {
+        (true, _) => (
+            OtpKind::Hotp {
+                counter: args.counter.unwrap_or_default(),
+            },
+            6,
+        ),
+        (false, true) => (
+            OtpKind::Steam {
+                period: args.period,
+            },
+            5,
+        ),
+        (false, false) => (
+            OtpKind::Totp {
+                period: args.period,
+            },
+            6,
+        ),
+    };
+    let params = OtpParams::new(kind, algorithm, args.digits.unwrap_or(default_digits))
+        .map_err(CliError::from)?;
+    Ok(NewAccount {
+        issuer: args.issuer.unwrap_or_default(),
+        label: args.label.unwrap_or_default(),
+        params,
+        secret,
+    })
+}
+
+fn write_qr(
+    vault: &Vault<KeyringStore>,
+    account: &str,
+    output: PathBuf,
+    json: bool,
+) -> Result<(), CliError> {
+    let extension = output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let svg = match extension.as_deref() {
+        Some("svg") => true,
+        Some("png") => false,
+        _ => return Err(CliError::usage("the QR output must end in .png or .svg")),
+    };
+    let uri = vault.otpauth_uri(account)?.to_uri();
+    let bytes = if svg {
+        Zeroizing::new(qr::to_svg(&uri)?.as_bytes().to_vec())
+    } else {
+        qr::to_png(&uri)?
+    };
+    atomic_file::write_private(&output, &bytes)
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", output.display())))?;
+    render::written(&output, json)
+}

@@ -1,0 +1,14 @@
+//! System tests: the real `cogauth` binary against a real Secret Service (gnome-keyring on a
+//! private D-Bus session) and independent peers (`oathtool`). One binary for all of them, so
+//! the workspace links tests once.
+//!
+//! Needs the Debian packages dbus, gnome-keyring, libsecret-tools and oathtool
+//! (`scripts/test` installs them).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod cli_contract;
+mod crash_safety;
+mod keychain;
+mod oathtool;
+mod support;
