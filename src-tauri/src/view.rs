@@ -1,0 +1,186 @@
+//! What the UI receives: core's types, shaped for one screen. No rules live here; this module
+//! only decides what a screen shows and how it is serialized.
+//!
+//! The JSON keeps core's field names (the same ones `cogauth list --json` prints), so the UI,
+//! the CLI and the tests speak one vocabulary. A secret is never part of a view.
+
+use cogauth_core::{Account, Code, CurrentCode, SecretStore, Vault, VaultError};
+use serde::Serialize;
+
+use crate::error::CommandError;
+
+/// The answer of `list_accounts`.
+#[derive(Debug, Serialize)]
+pub struct AccountList {
+    /// The Unix time (seconds) the codes were computed for.
+    pub now: u64,
+    /// Every account in the vault, in stored order.
+    pub accounts: Vec<AccountRow>,
+}
+
+/// One account with its current code.
+#[derive(Debug, Serialize)]
+pub struct AccountRow {
+    /// The metadata core stores: id, issuer, label, kind, period or counter, algorithm,
+    /// digits, state.
+    #[serde(flatten)]
+    pub account: Account,
+    /// The current code with its validity window. `None` for HOTP accounts (revealing an
+    /// HOTP code advances the counter, so it waits for an explicit action) and when the
+    /// secret could not be read.
+    pub code: Option<Code>,
+    /// Why `code` is missing, when the keychain failed for this account. One account's
+    /// keychain problem does not hide the others.
+    pub error: Option<CommandError>,
+}
+
+impl AccountList {
+    /// The accounts of `vault` with their codes at `now` (Unix seconds).
+    pub fn at<S: SecretStore>(vault: &Vault<S>, now: u64) -> Result<Self, CommandError> {
+        let accounts = vault
+            .current_codes(now)?
+            .into_iter()
+            .map(|CurrentCode { account, code }| match code {
+                Ok(code) => AccountRow {
+                    account,
+                    code,
+                    error: None,
+                },
+                Err(error) => AccountRow {
+                    account,
+                    code: None,
+                    error: Some(VaultError::Keychain(error).into()),
+                },
+            })
+            .collect();
+        Ok(AccountList { now, accounts })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use cogauth_core::{
+        AccountId, Algorithm, KeychainError, NewAccount, OtpKind, OtpParams, Secret, Vault,
+    };
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// A keychain in memory; `get` of an id in `refuse` fails as a locked keychain would.
+    #[derive(Default)]
+    struct MemoryStore {
+        secrets: RefCell<HashMap<AccountId, Vec<u8>>>,
+        refuse: RefCell<Vec<AccountId>>,
+    }
+
+    impl SecretStore for MemoryStore {
+        fn put(&self, id: &AccountId, secret: &Secret) -> Result<(), KeychainError> {
+            self.secrets
+                .borrow_mut()
+                .insert(id.clone(), secret.expose().to_vec());
+            Ok(())
+        }
+
+        fn get(&self, id: &AccountId) -> Result<Secret, KeychainError> {
+            if self.refuse.borrow().contains(id) {
+                return Err(KeychainError::Locked {
+                    detail: "refused by the test".to_owned(),
+                });
+            }
+            let bytes = self.secrets.borrow().get(id).cloned();
+            let missing = || KeychainError::Missing {
+                service: "test".to_owned(),
+                id: id.to_string(),
+            };
+            Secret::from_bytes(bytes.ok_or_else(missing)?).map_err(|_| missing())
+        }
+
+        fn delete(&self, id: &AccountId) -> Result<(), KeychainError> {
+            self.secrets.borrow_mut().remove(id);
+            Ok(())
+        }
+    }
+
+    /// RFC 6238 appendix B's SHA1 key.
+    const RFC_SECRET: &[u8] = b"12345678901234567890";
+
+    fn add(vault: &Vault<MemoryStore>, label: &str, kind: OtpKind) -> Account {
+        let new = NewAccount {
+            issuer: "Example".to_owned(),
+            label: label.to_owned(),
+            params: OtpParams::new(kind, Algorithm::Sha1, 6).expect("valid parameters"),
+            secret: Secret::from_bytes(RFC_SECRET.to_vec()).expect("valid secret"),
+        };
+        vault.add(new).expect("the account is added")
+    }
+
+    fn vault() -> (tempfile::TempDir, Vault<MemoryStore>) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let vault = Vault::new(dir.path(), MemoryStore::default());
+        (dir, vault)
+    }
+
+    fn listed(vault: &Vault<MemoryStore>, now: u64) -> Value {
+        let list = AccountList::at(vault, now).expect("the vault lists");
+        serde_json::to_value(list).expect("the list serializes")
+    }
+
+    #[test]
+    fn totp_rows_carry_the_code_and_its_window() {
+        let (_dir, vault) = vault();
+        add(&vault, "alice", OtpKind::Totp { period: 30 });
+        let list = listed(&vault, 59);
+        assert_eq!(list["now"], json!(59));
+        let row = &list["accounts"][0];
+        assert_eq!(row["issuer"], json!("Example"));
+        assert_eq!(row["label"], json!("alice"));
+        assert_eq!(row["kind"], json!("totp"));
+        assert_eq!(row["period"], json!(30));
+        assert_eq!(row["digits"], json!(6));
+        // RFC 6238 appendix B, T = 59 s: 94287082, of which the last six digits.
+        assert_eq!(row["code"]["value"], json!("287082"));
+        assert_eq!(row["code"]["valid_from"], json!(30));
+        assert_eq!(row["code"]["valid_until"], json!(60));
+        assert_eq!(row["error"], Value::Null);
+    }
+
+    #[test]
+    fn hotp_rows_have_no_code_and_listing_does_not_use_one_up() {
+        let (_dir, vault) = vault();
+        add(&vault, "counter", OtpKind::Hotp { counter: 7 });
+        let first = listed(&vault, 1_000);
+        let second = listed(&vault, 2_000);
+        assert_eq!(first["accounts"][0]["code"], Value::Null);
+        assert_eq!(first["accounts"][0]["counter"], json!(7));
+        assert_eq!(second["accounts"][0]["counter"], json!(7));
+    }
+
+    #[test]
+    fn one_unreadable_secret_does_not_hide_the_other_accounts() {
+        let (_dir, vault) = vault();
+        let locked = add(&vault, "locked", OtpKind::Totp { period: 30 });
+        add(&vault, "fine", OtpKind::Totp { period: 30 });
+        vault.store().refuse.borrow_mut().push(locked.id);
+        let list = listed(&vault, 59);
+        assert_eq!(list["accounts"][0]["code"], Value::Null);
+        assert_eq!(
+            list["accounts"][0]["error"]["kind"],
+            json!("keychain_locked")
+        );
+        assert_eq!(list["accounts"][1]["code"]["value"], json!("287082"));
+    }
+
+    #[test]
+    fn no_row_holds_the_secret() {
+        let (_dir, vault) = vault();
+        add(&vault, "alice", OtpKind::Totp { period: 30 });
+        let text = listed(&vault, 59).to_string();
+        // The secret as raw text and as base32 ("GEZDGNBVGY3TQOJQ...").
+        assert!(!text.contains("1234567890"));
+        assert!(!text.to_ascii_uppercase().contains("GEZDGNBVGY3TQOJQ"));
+    }
+}
