@@ -109,12 +109,12 @@ mod tests {
     const RFC_SECRET: &[u8] = b"12345678901234567890";
 
     fn add(vault: &Vault<MemoryStore>, label: &str, kind: OtpKind) -> Account {
-        let new = NewAccount {
-            issuer: "Example".to_owned(),
-            label: label.to_owned(),
-            params: OtpParams::new(kind, Algorithm::Sha1, 6).expect("valid parameters"),
-            secret: Secret::from_bytes(RFC_SECRET.to_vec()).expect("valid secret"),
-        };
+        let new = NewAccount::active(
+            "Example".to_owned(),
+            label.to_owned(),
+            OtpParams::new(kind, Algorithm::Sha1, 6).expect("valid parameters"),
+            Secret::from_bytes(RFC_SECRET.to_vec()).expect("valid secret"),
+        );
         vault.add(new).expect("the account is added")
     }
 

@@ -2,13 +2,15 @@
 //! private D-Bus session) and independent peers (`oathtool`). One binary for all of them, so
 //! the workspace links tests once.
 //!
-//! Needs the Debian packages dbus, gnome-keyring, libsecret-tools and oathtool
-//! (`scripts/test` installs them).
+//! Needs the Debian packages dbus, gnome-keyring, libsecret-tools, oathtool, zbar-tools and
+//! curl, and the Cognito emulator's venv (`scripts/test` installs them all).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod cli_contract;
+mod cognito;
 mod crash_safety;
+mod emulator;
 mod keychain;
 mod oathtool;
 mod support;

@@ -344,8 +344,10 @@ impl Run {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {:?}", self.stdout))
     }
 
+    /// The `--json` error: the last line of stderr (progress lines may come before it).
     pub fn error_json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stderr).unwrap_or_else(|e| panic!("{e}: {:?}", self.stderr))
+        let last = self.stderr.lines().last().unwrap_or_default();
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {:?}", self.stderr))
     }
 }
 

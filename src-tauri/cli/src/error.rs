@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use cogauth_core::cognito::CognitoError;
 use cogauth_core::qr::QrError;
 use cogauth_core::{OtpError, UriError, VaultError};
 use serde_json::json;
@@ -62,6 +63,25 @@ impl From<VaultError> for CliError {
             kind,
             message: error.to_string(),
             exit,
+        }
+    }
+}
+
+impl From<CognitoError> for CliError {
+    fn from(error: CognitoError) -> Self {
+        match error {
+            CognitoError::Vault(vault) => vault.into(),
+            CognitoError::InvalidConfig { .. } => CliError {
+                kind: error.kind(),
+                message: error.to_string(),
+                exit: 1,
+            },
+            CognitoError::Input(message) => CliError::input(message),
+            other => CliError {
+                kind: other.kind(),
+                message: other.to_string(),
+                exit: 5,
+            },
         }
     }
 }

@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cognito;
 mod error;
 mod render;
 
@@ -15,8 +16,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use cogauth_core::vault::now_unix;
 use cogauth_core::{
-    Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret, Vault,
-    VaultConfig, atomic_file, qr,
+    AccountState, Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret,
+    Vault, VaultConfig, atomic_file, qr,
 };
 use zeroize::Zeroizing;
 
@@ -70,6 +71,12 @@ enum Command {
         /// Id, issuer:label, or an unambiguous prefix
         account: String,
     },
+    /// Enrol a Cognito user in TOTP MFA (or finish a pending enrolment with --resume)
+    Enroll(Box<cognito::EnrollArgs>),
+    /// Prove an enrolled Cognito account: sign in answering with a TOTP code
+    SigninTest(cognito::SigninArgs),
+    /// Turn TOTP MFA off for a Cognito account's user (where the pool allows it)
+    DisableMfa(cognito::SigninArgs),
     /// Write the account's otpauth URI as a QR code (reveals the secret)
     Qr {
         /// Id, issuer:label, or an unambiguous prefix
@@ -146,7 +153,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let (account, code) = vault.code(&account, at.unwrap_or_else(now_unix))?;
             render::code(&account, &code, json)
         }
-        Command::Remove { account } => render::account_removed(&vault.remove(&account)?, json),
+        Command::Remove { account } => {
+            let removed = vault.remove(&account)?;
+            if let Some(binding) = removed
+                .cognito
+                .as_ref()
+                .filter(|_| removed.state == AccountState::Active)
+            {
+                eprintln!(
+                    "cogauth: warning: Cognito still expects TOTP codes from user {} of pool {}; keep another authenticator or run disable-mfa before removing",
+                    binding.username, binding.user_pool_id
+                );
+            }
+            render::account_removed(&removed, json)
+        }
+        Command::Enroll(args) => cognito::enroll(&vault, *args, json),
+        Command::SigninTest(args) => cognito::signin_test(&vault, args, json),
+        Command::DisableMfa(args) => cognito::disable_mfa(&vault, args, json),
         Command::Rename { account, new } => {
             let (issuer, label) = match new.split_once(':') {
                 Some((issuer, label)) => (Some(issuer.to_owned()), label.to_owned()),
@@ -205,12 +228,12 @@ fn new_account(args: AddArgs) -> Result<NewAccount, CliError> {
     };
     let params = OtpParams::new(kind, algorithm, args.digits.unwrap_or(default_digits))
         .map_err(CliError::from)?;
-    Ok(NewAccount {
-        issuer: args.issuer.unwrap_or_default(),
-        label: args.label.unwrap_or_default(),
+    Ok(NewAccount::active(
+        args.issuer.unwrap_or_default(),
+        args.label.unwrap_or_default(),
         params,
         secret,
-    })
+    ))
 }
 
 fn write_qr(
@@ -219,22 +242,43 @@ fn write_qr(
     output: PathBuf,
     json: bool,
 ) -> Result<(), CliError> {
-    let extension = output
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    let svg = match extension.as_deref() {
-        Some("svg") => true,
-        Some("png") => false,
-        _ => return Err(CliError::usage("the QR output must end in .png or .svg")),
-    };
-    let uri = vault.otpauth_uri(account)?.to_uri();
-    let bytes = if svg {
-        Zeroizing::new(qr::to_svg(&uri)?.as_bytes().to_vec())
-    } else {
-        qr::to_png(&uri)?
-    };
-    atomic_file::write_private(&output, &bytes)
-        .map_err(|e| CliError::input(format!("cannot write {}: {e}", output.display())))?;
+    // The format is checked before the secret is read.
+    let format = QrFormat::of(&output)?;
+    write_qr_file(&output, format, &vault.otpauth_uri(account)?.to_uri())?;
     render::written(&output, json)
+}
+
+/// A QR output format, chosen by the file's extension.
+#[derive(Clone, Copy)]
+pub(crate) enum QrFormat {
+    Png,
+    Svg,
+}
+
+impl QrFormat {
+    pub(crate) fn of(path: &std::path::Path) -> Result<Self, CliError> {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("png") => Ok(QrFormat::Png),
+            Some("svg") => Ok(QrFormat::Svg),
+            _ => Err(CliError::usage("the QR output must end in .png or .svg")),
+        }
+    }
+}
+
+/// Writes `uri` as a QR code, owner-only and atomically.
+pub(crate) fn write_qr_file(
+    output: &std::path::Path,
+    format: QrFormat,
+    uri: &str,
+) -> Result<(), CliError> {
+    let bytes = match format {
+        QrFormat::Svg => Zeroizing::new(qr::to_svg(uri)?.as_bytes().to_vec()),
+        QrFormat::Png => qr::to_png(uri)?,
+    };
+    atomic_file::write_private(output, &bytes)
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", output.display())))
 }

@@ -130,3 +130,47 @@ pub fn written(path: &Path, json: bool) -> Result<(), CliError> {
     }
     print(&format!("wrote {}", path.display()))
 }
+
+pub fn enrolled(
+    account: &Account,
+    proven: bool,
+    uri: Option<&str>,
+    json: bool,
+) -> Result<(), CliError> {
+    if json {
+        let mut value = json!({ "account": account, "proven": proven });
+        if let Some(uri) = uri {
+            value["uri"] = json!(uri);
+        }
+        return print_json(&value);
+    }
+    let mut text = format!("enrolled {} {}", account.id, account.display_name());
+    if proven {
+        text.push_str(" (test sign-in passed)");
+    }
+    if let Some(uri) = uri {
+        text.push('\n');
+        text.push_str(uri);
+    }
+    print(&text)
+}
+
+pub fn signin_ok(account: &Account, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&json!({ "account": account, "signed_in": true }));
+    }
+    print(&format!(
+        "signed in to {} with a TOTP code",
+        account.display_name()
+    ))
+}
+
+pub fn mfa_disabled(account: &Account, json: bool) -> Result<(), CliError> {
+    if json {
+        return print_json(&json!({ "account": account, "mfa_disabled": true }));
+    }
+    print(&format!(
+        "TOTP MFA is off for {}; the account stays in CogAuth until you remove it",
+        account.display_name()
+    ))
+}

@@ -3,6 +3,7 @@
 //! - [`otp`]: the [`Secret`] type and HOTP/TOTP/Steam code generation (time passed in);
 //! - [`uri`]: `otpauth://` parse and format;
 //! - [`vault`]: the account index plus the OS keychain, kept consistent;
+//! - [`cognito`]: signing in to a user pool and enrolling TOTP MFA;
 //! - [`qr`]: QR encoding of URIs;
 //! - [`atomic_file`]: crash-safe owner-only file writes.
 //!
@@ -12,6 +13,7 @@
 #![deny(missing_docs)]
 
 pub mod atomic_file;
+pub mod cognito;
 pub mod otp;
 pub mod qr;
 pub mod uri;

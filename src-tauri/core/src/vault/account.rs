@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::cognito::CognitoBinding;
 use crate::otp::OtpParams;
 
 /// Our own identifier of an account: 16 lower-case hex digits (64 random bits).
@@ -81,6 +82,9 @@ pub struct Account {
     pub state: AccountState,
     /// Unix seconds when it was added.
     pub created_at: u64,
+    /// For accounts CogAuth enrolled in a Cognito user pool: where the user lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cognito: Option<CognitoBinding>,
 }
 
 impl Account {

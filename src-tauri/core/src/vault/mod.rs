@@ -21,6 +21,7 @@ pub use account::{Account, AccountId, AccountState};
 pub use index::{Index, IndexError, SCHEMA_VERSION};
 pub use keychain::{KeychainError, KeyringStore, SecretStore};
 
+use crate::cognito::CognitoBinding;
 use crate::otp::{Code, OtpKind, OtpParams, Secret};
 use crate::uri::OtpAuthUri;
 
@@ -156,16 +157,29 @@ pub struct NewAccount {
     pub params: OtpParams,
     /// The secret, which goes to the keychain only.
     pub secret: Secret,
+    /// Active, or pending a multi-step setup.
+    pub state: AccountState,
+    /// The Cognito user this account belongs to, if CogAuth enrolled it.
+    pub cognito: Option<CognitoBinding>,
+}
+
+impl NewAccount {
+    /// An ordinary account, ready for use.
+    pub fn active(issuer: String, label: String, params: OtpParams, secret: Secret) -> Self {
+        NewAccount {
+            issuer,
+            label,
+            params,
+            secret,
+            state: AccountState::Active,
+            cognito: None,
+        }
+    }
 }
 
 impl From<OtpAuthUri> for NewAccount {
     fn from(uri: OtpAuthUri) -> Self {
-        NewAccount {
-            issuer: uri.issuer,
-            label: uri.label,
-            params: uri.params,
-            secret: uri.secret,
-        }
+        NewAccount::active(uri.issuer, uri.label, uri.params, uri.secret)
     }
 }
 
@@ -230,7 +244,7 @@ impl<S: SecretStore> Vault<S> {
     }
 
     /// Finds one account by id, `issuer:label` (case-insensitive), or an unambiguous prefix of
-    /// either.
+    /// the id, of `issuer:label` or of the label.
     pub fn find(&self, query: &str) -> Result<Account, VaultError> {
         let accounts = self.accounts()?;
         resolve(&accounts, query).map(|i| accounts[i].clone())
@@ -243,6 +257,8 @@ impl<S: SecretStore> Vault<S> {
             label,
             params,
             secret,
+            state,
+            cognito,
         } = new;
         let (issuer, label) = (issuer.trim().to_owned(), label.trim().to_owned());
         check_name("issuer", &issuer, true)?;
@@ -268,8 +284,9 @@ impl<S: SecretStore> Vault<S> {
             issuer,
             label,
             params,
-            state: AccountState::Active,
+            state,
             created_at: now_unix(),
+            cognito,
         };
         self.store.put(&account.id, &secret)?;
         accounts.push(account.clone());
@@ -335,6 +352,27 @@ impl<S: SecretStore> Vault<S> {
         let renamed = account.clone();
         self.index.save(&lock, &accounts)?;
         Ok(renamed)
+    }
+
+    /// Changes an account's metadata under the index lock; `change` sees the current entry.
+    pub fn update(
+        &self,
+        id: &AccountId,
+        change: impl FnOnce(&mut Account),
+    ) -> Result<Account, VaultError> {
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        let position = resolve(&accounts, id.as_str())?;
+        change(&mut accounts[position]);
+        let updated = accounts[position].clone();
+        self.index.save(&lock, &accounts)?;
+        Ok(updated)
+    }
+
+    /// Replaces the secret of an existing account in the keychain. Only for a pending
+    /// enrolment whose previous secret the server never verified.
+    pub fn replace_secret(&self, account: &Account, secret: &Secret) -> Result<(), VaultError> {
+        Ok(self.store.put(&account.id, secret)?)
     }
 
     /// The secret of an account, from the keychain.
@@ -421,7 +459,9 @@ fn resolve(accounts: &[Account], query: &str) -> Result<usize, VaultError> {
     let matches = if exact.is_empty() && !query.is_empty() {
         (0..accounts.len())
             .filter(|&i| {
-                accounts[i].id.as_str().starts_with(&lower) || names[i].starts_with(&lower)
+                accounts[i].id.as_str().starts_with(&lower)
+                    || names[i].starts_with(&lower)
+                    || accounts[i].label.to_lowercase().starts_with(&lower)
             })
             .collect()
     } else {

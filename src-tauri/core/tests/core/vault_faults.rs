@@ -129,12 +129,12 @@ impl SecretStore for Flaky {
 }
 
 fn new_account(label: &str) -> NewAccount {
-    NewAccount {
-        issuer: "Test".to_owned(),
-        label: label.to_owned(),
-        params: OtpParams::default_totp(),
-        secret: Secret::from_base32(SECRET_B32).unwrap(),
-    }
+    NewAccount::active(
+        "Test".to_owned(),
+        label.to_owned(),
+        OtpParams::default_totp(),
+        Secret::from_base32(SECRET_B32).unwrap(),
+    )
 }
 
 #[test]

@@ -1,0 +1,326 @@
+//! The AWS SDK client behind domain-shaped methods.
+//!
+//! Built without credentials (every call here is an unsigned user-pool operation: a desktop
+//! app has no AWS keys), with timeouts and the SDK's standard retry, which backs off on
+//! throttling. Every SDK error becomes a [`CognitoError`]. An interceptor records the server's
+//! `Date` header so the clock can be compared with Cognito's.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_cognitoidentityprovider as sdk;
+use hmac::{Hmac, Mac};
+use sdk::config::interceptors::BeforeDeserializationInterceptorContextRef;
+use sdk::config::retry::RetryConfig;
+use sdk::config::timeout::TimeoutConfig;
+use sdk::config::{ConfigBag, Intercept, Region, RuntimeComponents};
+use sdk::error::{BoxError, ProvideErrorMetadata, SdkError};
+use sdk::primitives::{DateTime, DateTimeFormat};
+use sdk::types::{AuthFlowType, ChallengeNameType, SoftwareTokenMfaSettingsType};
+use zeroize::Zeroizing;
+
+use super::CognitoError;
+use super::config::PoolConfig;
+use crate::otp::Secret;
+use crate::vault::now_unix;
+
+/// What Cognito answered to a sign-in step.
+#[derive(Debug)]
+pub enum AuthStep {
+    /// Signed in.
+    Tokens {
+        /// The access token (kept in memory only, dropped after the flow).
+        access_token: Zeroizing<String>,
+    },
+    /// Cognito wants another answer.
+    Challenge {
+        /// The challenge.
+        name: ChallengeNameType,
+        /// The session to answer in.
+        session: Zeroizing<String>,
+        /// Challenge parameters (SRP values, MFAS_CAN_SETUP, USER_ID_FOR_SRP, …).
+        parameters: HashMap<String, String>,
+    },
+}
+
+/// Who is asking: the sign-in session (MFA_SETUP path) or a signed-in user.
+#[derive(Debug, Clone, Copy)]
+pub enum Caller<'a> {
+    /// A session from an MFA_SETUP challenge.
+    Session(&'a str),
+    /// An access token.
+    AccessToken(&'a str),
+}
+
+/// A Cognito user-pool client for one pool.
+#[derive(Clone)]
+pub struct CognitoClient {
+    sdk: sdk::Client,
+    pool: PoolConfig,
+    clock: Arc<Mutex<Option<i64>>>,
+}
+
+#[derive(Debug)]
+struct ServerClock(Arc<Mutex<Option<i64>>>);
+
+impl Intercept for ServerClock {
+    fn name(&self) -> &'static str {
+        "CogAuthServerClock"
+    }
+
+    fn read_before_deserialization(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let date = context.response().headers().get("date");
+        if let Some(server) =
+            date.and_then(|d| DateTime::from_str(d, DateTimeFormat::HttpDate).ok())
+        {
+            let skew = server.secs() - i64::try_from(now_unix()).unwrap_or(i64::MAX);
+            if let Ok(mut slot) = self.0.lock() {
+                *slot = Some(skew);
+            }
+        }
+        Ok(())
+    }
+}
+
+type HmacSha256 = Hmac<sha2::Sha256>;
+
+impl CognitoClient {
+    /// A client for `pool`. Touches no network until a call is made.
+    pub fn new(pool: PoolConfig) -> Self {
+        let clock = Arc::new(Mutex::new(None));
+        let mut config = sdk::Config::builder()
+            .behavior_version(sdk::config::BehaviorVersion::latest())
+            .region(Region::new(pool.region().to_owned()))
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_attempt_timeout(Duration::from_secs(15))
+                    .operation_timeout(Duration::from_secs(40))
+                    .build(),
+            )
+            .interceptor(ServerClock(clock.clone()));
+        if let Some(endpoint) = pool.endpoint() {
+            config = config.endpoint_url(endpoint);
+        }
+        CognitoClient {
+            sdk: sdk::Client::from_conf(config.build()),
+            pool,
+            clock,
+        }
+    }
+
+    /// The pool this client talks to.
+    pub fn pool(&self) -> &PoolConfig {
+        &self.pool
+    }
+
+    /// Seconds the server's clock is ahead of ours (negative: behind), from the last answer.
+    pub fn clock_skew(&self) -> Option<i64> {
+        self.clock.lock().ok().and_then(|slot| *slot)
+    }
+
+    /// SECRET_HASH = base64(HMAC-SHA256(client secret, username + client id)), when the app
+    /// client has a secret.
+    pub fn secret_hash(&self, username: &str) -> Option<String> {
+        let secret = self.pool.client_secret()?;
+        let Ok(mut mac) = <HmacSha256 as Mac>::new_from_slice(secret.expose().as_bytes()) else {
+            unreachable!("HMAC takes keys of any length")
+        };
+        mac.update(username.as_bytes());
+        mac.update(self.pool.client_id().as_bytes());
+        Some(data_encoding::BASE64.encode(&mac.finalize().into_bytes()))
+    }
+
+    /// InitiateAuth.
+    pub async fn initiate(
+        &self,
+        flow: AuthFlowType,
+        parameters: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        let out = self
+            .sdk
+            .initiate_auth()
+            .auth_flow(flow)
+            .client_id(self.pool.client_id())
+            .set_auth_parameters(Some(parameters))
+            .send()
+            .await
+            .map_err(from_sdk)?;
+        step(
+            out.authentication_result().and_then(|r| r.access_token()),
+            out.challenge_name(),
+            out.session(),
+            out.challenge_parameters(),
+        )
+    }
+
+    /// RespondToAuthChallenge.
+    pub async fn respond(
+        &self,
+        challenge: ChallengeNameType,
+        session: Option<&str>,
+        responses: HashMap<String, String>,
+    ) -> Result<AuthStep, CognitoError> {
+        let out = self
+            .sdk
+            .respond_to_auth_challenge()
+            .client_id(self.pool.client_id())
+            .challenge_name(challenge)
+            .set_session(session.filter(|s| !s.is_empty()).map(str::to_owned))
+            .set_challenge_responses(Some(responses))
+            .send()
+            .await
+            .map_err(from_sdk)?;
+        step(
+            out.authentication_result().and_then(|r| r.access_token()),
+            out.challenge_name(),
+            out.session(),
+            out.challenge_parameters(),
+        )
+    }
+
+    /// AssociateSoftwareToken: a fresh TOTP secret, and the new session on the session path.
+    pub async fn associate(
+        &self,
+        caller: Caller<'_>,
+    ) -> Result<(Secret, Option<Zeroizing<String>>), CognitoError> {
+        let request = self.sdk.associate_software_token();
+        let request = match caller {
+            Caller::Session(session) => request.session(session),
+            Caller::AccessToken(token) => request.access_token(token),
+        };
+        let out = request.send().await.map_err(from_sdk)?;
+        let code = Zeroizing::new(
+            out.secret_code()
+                .ok_or_else(|| CognitoError::Unexpected("no SecretCode in the answer".into()))?
+                .to_owned(),
+        );
+        let secret = Secret::from_base32(&code)
+            .map_err(|e| CognitoError::Unexpected(format!("the SecretCode is unusable: {e}")))?;
+        Ok((secret, out.session().map(|s| Zeroizing::new(s.to_owned()))))
+    }
+
+    /// VerifySoftwareToken with a code we generated; returns the new session on that path.
+    pub async fn verify(
+        &self,
+        caller: Caller<'_>,
+        code: &str,
+        device_name: &str,
+    ) -> Result<Option<Zeroizing<String>>, CognitoError> {
+        let request = self
+            .sdk
+            .verify_software_token()
+            .user_code(code)
+            .friendly_device_name(device_name);
+        let request = match caller {
+            Caller::Session(session) => request.session(session),
+            Caller::AccessToken(token) => request.access_token(token),
+        };
+        let out = request.send().await.map_err(from_sdk)?;
+        match out.status() {
+            Some(sdk::types::VerifySoftwareTokenResponseType::Success) => {
+                Ok(out.session().map(|s| Zeroizing::new(s.to_owned())))
+            }
+            _ => Err(CognitoError::WrongCode),
+        }
+    }
+
+    /// SetUserMFAPreference for the software token: `enabled` and preferred, or off.
+    pub async fn set_totp_preference(
+        &self,
+        access_token: &str,
+        enabled: bool,
+    ) -> Result<(), CognitoError> {
+        let settings = SoftwareTokenMfaSettingsType::builder()
+            .enabled(enabled)
+            .preferred_mfa(enabled)
+            .build();
+        self.sdk
+            .set_user_mfa_preference()
+            .access_token(access_token)
+            .software_token_mfa_settings(settings)
+            .send()
+            .await
+            .map_err(from_sdk)?;
+        Ok(())
+    }
+}
+
+fn step(
+    access_token: Option<&str>,
+    challenge: Option<&ChallengeNameType>,
+    session: Option<&str>,
+    parameters: Option<&HashMap<String, String>>,
+) -> Result<AuthStep, CognitoError> {
+    if let Some(token) = access_token {
+        return Ok(AuthStep::Tokens {
+            access_token: Zeroizing::new(token.to_owned()),
+        });
+    }
+    match (challenge, session) {
+        (Some(name), Some(session)) => Ok(AuthStep::Challenge {
+            name: name.clone(),
+            session: Zeroizing::new(session.to_owned()),
+            parameters: parameters.cloned().unwrap_or_default(),
+        }),
+        (Some(name), None) if *name == ChallengeNameType::PasswordVerifier => {
+            Ok(AuthStep::Challenge {
+                name: name.clone(),
+                session: Zeroizing::new(String::new()),
+                parameters: parameters.cloned().unwrap_or_default(),
+            })
+        }
+        _ => Err(CognitoError::Unexpected(
+            "neither tokens nor a challenge in the answer".into(),
+        )),
+    }
+}
+
+/// Turns any SDK error into a [`CognitoError`].
+fn from_sdk<E>(error: SdkError<E>) -> CognitoError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &error {
+        SdkError::TimeoutError(_) => CognitoError::Network("no answer in time".into()),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            CognitoError::Network("no answer in time".into())
+        }
+        SdkError::DispatchFailure(failure) => {
+            CognitoError::Network(match failure.as_connector_error() {
+                Some(connector) => sdk::error::DisplayErrorContext(connector)
+                    .to_string()
+                    .chars()
+                    .take(200)
+                    .collect(),
+                None => "the request could not be sent".into(),
+            })
+        }
+        SdkError::ServiceError(service) => {
+            let status = service.raw().status().as_u16();
+            match service.err().code() {
+                Some(code) => {
+                    CognitoError::from_service(code, service.err().message().unwrap_or(""))
+                }
+                None => CognitoError::Unexpected(format!("HTTP {status} without an error code")),
+            }
+        }
+        SdkError::ResponseError(_) => {
+            CognitoError::Unexpected("an answer that does not parse".into())
+        }
+        _ => CognitoError::Unexpected(
+            sdk::error::DisplayErrorContext(&error)
+                .to_string()
+                .chars()
+                .take(200)
+                .collect(),
+        ),
+    }
+}

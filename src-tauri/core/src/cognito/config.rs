@@ -1,0 +1,307 @@
+//! The user pool an account signs in to, validated before any network call.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::CognitoError;
+
+/// An app client secret: zeroized on drop, never printed or serialized.
+#[derive(Clone)]
+pub struct ClientSecret(Zeroizing<String>);
+
+impl ClientSecret {
+    /// Wraps a client secret (whitespace around it is dropped).
+    pub fn new(text: &str) -> Result<Self, CognitoError> {
+        let text = text.trim();
+        if text.is_empty() || text.len() > 256 || !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "client secret",
+                "it must be 1 to 256 printable characters",
+            ));
+        }
+        Ok(ClientSecret(Zeroizing::new(text.to_owned())))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// Where an account's user lives: what the index keeps for a Cognito account (no secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CognitoBinding {
+    /// AWS region, e.g. `eu-west-1`.
+    pub region: String,
+    /// User pool id, `<region>_<id>`.
+    pub user_pool_id: String,
+    /// App client id.
+    pub client_id: String,
+    /// The user's sign-in name.
+    pub username: String,
+    /// Endpoint override (local emulator, VPC endpoint); absent for AWS itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Whether the app client has a secret (it is kept in the keychain, not here).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_client_secret: bool,
+    /// The last TOTP time step whose code this app sent to Cognito: Cognito refuses a code
+    /// twice, so the next sign-in uses a later step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_step: Option<u64>,
+}
+
+/// A validated pool configuration.
+#[derive(Debug, Clone)]
+pub struct PoolConfig {
+    region: String,
+    user_pool_id: String,
+    client_id: String,
+    client_secret: Option<ClientSecret>,
+    endpoint: Option<String>,
+}
+
+fn invalid(field: &'static str, reason: &'static str) -> CognitoError {
+    CognitoError::InvalidConfig { field, reason }
+}
+
+fn is_region(text: &str) -> bool {
+    // e.g. us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| !p.is_empty())
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn check_endpoint(url: &str) -> Result<(), CognitoError> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| invalid("endpoint", "it must be an http:// or https:// URL"))?;
+    let host_port = rest.split('/').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            "endpoint",
+            "it must be an http:// or https:// URL with a host",
+        ));
+    }
+    match scheme {
+        "https" => Ok(()),
+        // Plain HTTP would send the password's proof and the TOTP secret in clear: only to
+        // this machine (the local emulator).
+        "http" if matches!(host, "localhost" | "127.0.0.1" | "::1") => Ok(()),
+        "http" => Err(invalid(
+            "endpoint",
+            "plain http:// is allowed only for localhost",
+        )),
+        _ => Err(invalid("endpoint", "it must be an http:// or https:// URL")),
+    }
+}
+
+impl PoolConfig {
+    /// Validates every field; nothing touches the network.
+    pub fn new(
+        region: &str,
+        user_pool_id: &str,
+        client_id: &str,
+        client_secret: Option<ClientSecret>,
+        endpoint: Option<&str>,
+    ) -> Result<Self, CognitoError> {
+        let region = region.trim();
+        if !is_region(region) {
+            return Err(invalid("region", "it must look like us-east-1"));
+        }
+        let user_pool_id = user_pool_id.trim();
+        let Some((pool_region, pool_name)) = user_pool_id.split_once('_') else {
+            return Err(invalid(
+                "user pool id",
+                "it must be <region>_<id>, e.g. us-east-1_AbC123",
+            ));
+        };
+        if pool_region != region {
+            return Err(invalid(
+                "user pool id",
+                "its region prefix differs from --region",
+            ));
+        }
+        if pool_name.is_empty()
+            || pool_name.len() > 55
+            || !pool_name.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            return Err(invalid(
+                "user pool id",
+                "the part after '_' must be letters and digits",
+            ));
+        }
+        let client_id = client_id.trim();
+        if client_id.is_empty()
+            || client_id.len() > 128
+            || !client_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'_')
+        {
+            return Err(invalid(
+                "client id",
+                "it must be 1 to 128 letters, digits, '+' or '_'",
+            ));
+        }
+        let endpoint = endpoint.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(url) = endpoint {
+            check_endpoint(url)?;
+        }
+        Ok(PoolConfig {
+            region: region.to_owned(),
+            user_pool_id: user_pool_id.to_owned(),
+            client_id: client_id.to_owned(),
+            client_secret,
+            endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
+        })
+    }
+
+    /// The pool of an existing account, with its client secret (from the keychain) if any.
+    pub fn from_binding(
+        binding: &CognitoBinding,
+        client_secret: Option<ClientSecret>,
+    ) -> Result<Self, CognitoError> {
+        PoolConfig::new(
+            &binding.region,
+            &binding.user_pool_id,
+            &binding.client_id,
+            client_secret,
+            binding.endpoint.as_deref(),
+        )
+    }
+
+    /// The binding an account of `username` in this pool keeps.
+    pub fn binding(&self, username: &str) -> CognitoBinding {
+        CognitoBinding {
+            region: self.region.clone(),
+            user_pool_id: self.user_pool_id.clone(),
+            client_id: self.client_id.clone(),
+            username: username.to_owned(),
+            endpoint: self.endpoint.clone(),
+            has_client_secret: self.client_secret.is_some(),
+            last_used_step: None,
+        }
+    }
+
+    /// AWS region.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// User pool id.
+    pub fn user_pool_id(&self) -> &str {
+        &self.user_pool_id
+    }
+
+    /// App client id.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// App client secret.
+    pub fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
+    }
+
+    /// Endpoint override.
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+}
+
+/// Checks a username before it is sent anywhere.
+pub fn check_username(username: &str) -> Result<&str, CognitoError> {
+    let username = username.trim();
+    if username.is_empty()
+        || username.chars().count() > 128
+        || username.chars().any(char::is_control)
+    {
+        return Err(invalid("username", "it must be 1 to 128 characters"));
+    }
+    Ok(username)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_real_shapes() {
+        let pool = PoolConfig::new(
+            "eu-west-1",
+            "eu-west-1_AbC123xyz",
+            "1example23456789abcdef",
+            None,
+            None,
+        )
+        .expect("valid");
+        assert_eq!(pool.user_pool_id(), "eu-west-1_AbC123xyz");
+        assert!(
+            PoolConfig::new(
+                "us-east-1",
+                "us-east-1_x",
+                "c",
+                None,
+                Some("http://127.0.0.1:5000/")
+            )
+            .is_ok()
+        );
+        assert!(
+            PoolConfig::new(
+                "us-gov-west-1",
+                "us-gov-west-1_x",
+                "c",
+                None,
+                Some("https://cognito.example")
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn fail_malformed_values_name_the_field() {
+        let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
+            ("US-EAST-1", "US-EAST-1_x", "c", None, "region"),
+            ("us-east-1", "us-east-1", "c", None, "user pool id"),
+            ("us-east-1", "eu-west-1_x", "c", None, "user pool id"),
+            ("us-east-1", "us-east-1_x!", "c", None, "user pool id"),
+            ("us-east-1", "us-east-1_x", "", None, "client id"),
+            ("us-east-1", "us-east-1_x", "c id", None, "client id"),
+            ("us-east-1", "us-east-1_x", "c", Some("ftp://x"), "endpoint"),
+            (
+                "us-east-1",
+                "us-east-1_x",
+                "c",
+                Some("http://cognito.example.com"),
+                "endpoint",
+            ),
+        ];
+        for (region, pool, client, endpoint, field) in cases {
+            let error = PoolConfig::new(region, pool, client, None, *endpoint).expect_err(field);
+            assert!(error.to_string().contains(field), "{error}");
+        }
+        assert!(ClientSecret::new(" ").is_err());
+        assert!(check_username("").is_err());
+    }
+
+    #[test]
+    fn client_secret_is_redacted() {
+        let secret = ClientSecret::new("s3cr3t-value").expect("valid");
+        assert_eq!(format!("{secret:?}"), "ClientSecret(<redacted>)");
+    }
+}

@@ -1,0 +1,239 @@
+//! Signing in to a user pool, up to the point where a TOTP code or MFA setup is needed.
+//!
+//! USER_SRP_AUTH by default (the password never leaves the machine: `aws-cognito-srp` computes
+//! the PASSWORD_VERIFIER answer), USER_PASSWORD_AUTH on request. SECRET_HASH goes with every
+//! call when the app client has a secret. NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE, SMS_MFA and
+//! EMAIL_OTP are answered through [`Prompt`]; MFA_SETUP and SOFTWARE_TOKEN_MFA are returned to
+//! the caller, which owns the TOTP secret.
+
+use std::collections::HashMap;
+
+use aws_cognito_srp::{SrpClient, User};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+use zeroize::Zeroizing;
+
+use super::client::{AuthStep, CognitoClient};
+use super::{ClientSecret, CognitoError};
+
+/// How to prove the password.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AuthFlow {
+    /// USER_SRP_AUTH: a zero-knowledge proof; the password is not sent.
+    #[default]
+    Srp,
+    /// USER_PASSWORD_AUTH: the password is sent over TLS (must be allowed on the app client).
+    Password,
+}
+
+/// Answers the sign-in asks of the user: a new password, or a code sent by SMS or e-mail.
+pub trait Prompt {
+    /// A new password, when Cognito requires one (NEW_PASSWORD_REQUIRED).
+    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError>;
+    /// The code Cognito sent for `challenge` (`SMS_MFA`, `EMAIL_OTP`).
+    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError>;
+    /// The app client's secret, for an account whose client has one (it is not stored).
+    fn client_secret(&mut self) -> Result<ClientSecret, CognitoError>;
+}
+
+/// Where a sign-in stopped.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// Fully signed in.
+    Tokens {
+        /// The access token.
+        access_token: Zeroizing<String>,
+    },
+    /// The user must set up TOTP first (MFA is required and none is configured).
+    MfaSetup {
+        /// The session to set it up in.
+        session: Zeroizing<String>,
+        /// The USERNAME to send in later answers.
+        username: String,
+    },
+    /// The user already has TOTP; a code is needed.
+    SoftwareTokenMfa {
+        /// The session to answer in.
+        session: Zeroizing<String>,
+        /// The USERNAME to send in the answer.
+        username: String,
+    },
+}
+
+/// Signs `username` in with `password`.
+pub async fn sign_in(
+    client: &CognitoClient,
+    username: &str,
+    password: &str,
+    flow: AuthFlow,
+    prompt: &mut dyn Prompt,
+) -> Result<SignedIn, CognitoError> {
+    let mut parameters = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
+    if let Some(hash) = client.secret_hash(username) {
+        parameters.insert("SECRET_HASH".to_owned(), hash);
+    }
+    let srp = match flow {
+        AuthFlow::Srp => {
+            let user = User::new(client.pool().user_pool_id(), username, password);
+            let srp = SrpClient::new(user, client.pool().client_id(), None);
+            parameters.insert("SRP_A".to_owned(), srp.get_auth_parameters().a);
+            Some(srp)
+        }
+        AuthFlow::Password => {
+            parameters.insert("PASSWORD".to_owned(), password.to_owned());
+            None
+        }
+    };
+    let auth_flow = match flow {
+        AuthFlow::Srp => AuthFlowType::UserSrpAuth,
+        AuthFlow::Password => AuthFlowType::UserPasswordAuth,
+    };
+    let mut step = client.initiate(auth_flow, parameters).await?;
+    // Cognito may name the user differently in challenges (USER_ID_FOR_SRP, an alias's sub).
+    let mut challenge_user = username.to_owned();
+    loop {
+        let (name, session, parameters) = match step {
+            AuthStep::Tokens { access_token } => return Ok(SignedIn::Tokens { access_token }),
+            AuthStep::Challenge {
+                name,
+                session,
+                parameters,
+            } => (name, session, parameters),
+        };
+        if let Some(user) = parameters
+            .get("USER_ID_FOR_SRP")
+            .or_else(|| parameters.get("USERNAME"))
+        {
+            challenge_user.clone_from(user);
+        }
+        let mut responses = HashMap::from([("USERNAME".to_owned(), challenge_user.clone())]);
+        if let Some(hash) = client.secret_hash(&challenge_user) {
+            responses.insert("SECRET_HASH".to_owned(), hash);
+        }
+        match &name {
+            ChallengeNameType::MfaSetup => {
+                return Ok(SignedIn::MfaSetup {
+                    session,
+                    username: challenge_user,
+                });
+            }
+            ChallengeNameType::SoftwareTokenMfa => {
+                return Ok(SignedIn::SoftwareTokenMfa {
+                    session,
+                    username: challenge_user,
+                });
+            }
+            ChallengeNameType::PasswordVerifier => {
+                let srp = srp.as_ref().ok_or_else(|| {
+                    CognitoError::Unexpected("PASSWORD_VERIFIER without SRP".into())
+                })?;
+                let get = |key: &str| {
+                    parameters.get(key).map(String::as_str).ok_or_else(|| {
+                        CognitoError::Unexpected(format!("PASSWORD_VERIFIER without {key}"))
+                    })
+                };
+                let proof = srp
+                    .verify(
+                        get("SECRET_BLOCK")?,
+                        &challenge_user,
+                        get("SALT")?,
+                        get("SRP_B")?,
+                    )
+                    .map_err(|e| CognitoError::Unexpected(format!("SRP parameters: {e}")))?;
+                responses.insert(
+                    "PASSWORD_CLAIM_SECRET_BLOCK".into(),
+                    proof.password_claim_secret_block,
+                );
+                responses.insert(
+                    "PASSWORD_CLAIM_SIGNATURE".into(),
+                    proof.password_claim_signature,
+                );
+                responses.insert("TIMESTAMP".into(), proof.timestamp);
+            }
+            ChallengeNameType::NewPasswordRequired => {
+                responses.insert("NEW_PASSWORD".into(), prompt.new_password()?.to_string());
+            }
+            ChallengeNameType::SelectMfaType => {
+                let choices = parameters
+                    .get("MFAS_CAN_CHOOSE")
+                    .cloned()
+                    .unwrap_or_default();
+                let answer = ["SOFTWARE_TOKEN_MFA", "EMAIL_OTP", "SMS_MFA"]
+                    .into_iter()
+                    .find(|c| choices.contains(c))
+                    .ok_or_else(|| {
+                        CognitoError::UnsupportedChallenge(format!("SELECT_MFA_TYPE {choices}"))
+                    })?;
+                responses.insert("ANSWER".into(), answer.to_owned());
+            }
+            ChallengeNameType::SmsMfa => {
+                responses.insert(
+                    "SMS_MFA_CODE".into(),
+                    prompt.mfa_code("SMS_MFA")?.to_string(),
+                );
+            }
+            ChallengeNameType::EmailOtp => {
+                responses.insert(
+                    "EMAIL_OTP_CODE".into(),
+                    prompt.mfa_code("EMAIL_OTP")?.to_string(),
+                );
+            }
+            other => {
+                return Err(CognitoError::UnsupportedChallenge(
+                    other.as_str().to_owned(),
+                ));
+            }
+        }
+        step = client.respond(name, Some(&session), responses).await?;
+    }
+}
+
+/// Answers SOFTWARE_TOKEN_MFA with `code`.
+pub async fn answer_totp(
+    client: &CognitoClient,
+    session: &str,
+    username: &str,
+    code: &str,
+) -> Result<Zeroizing<String>, CognitoError> {
+    let mut responses = HashMap::from([
+        ("USERNAME".to_owned(), username.to_owned()),
+        ("SOFTWARE_TOKEN_MFA_CODE".to_owned(), code.to_owned()),
+    ]);
+    if let Some(hash) = client.secret_hash(username) {
+        responses.insert("SECRET_HASH".to_owned(), hash);
+    }
+    tokens(
+        client
+            .respond(
+                ChallengeNameType::SoftwareTokenMfa,
+                Some(session),
+                responses,
+            )
+            .await?,
+    )
+}
+
+/// Answers MFA_SETUP after VerifySoftwareToken succeeded in `session`.
+pub async fn finish_mfa_setup(
+    client: &CognitoClient,
+    session: &str,
+    username: &str,
+) -> Result<Zeroizing<String>, CognitoError> {
+    let mut responses = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
+    if let Some(hash) = client.secret_hash(username) {
+        responses.insert("SECRET_HASH".to_owned(), hash);
+    }
+    tokens(
+        client
+            .respond(ChallengeNameType::MfaSetup, Some(session), responses)
+            .await?,
+    )
+}
+
+fn tokens(step: AuthStep) -> Result<Zeroizing<String>, CognitoError> {
+    match step {
+        AuthStep::Tokens { access_token } => Ok(access_token),
+        AuthStep::Challenge { name, .. } => {
+            Err(CognitoError::UnsupportedChallenge(name.as_str().to_owned()))
+        }
+    }
+}

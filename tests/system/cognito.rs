@@ -1,0 +1,586 @@
+//! Cognito enrolment through the CLI binary against the strict local Cognito and the real
+//! keychain; server state checked by an independent boto3 + pyotp client.
+
+use serde_json::Value;
+
+use crate::emulator::Pool;
+use crate::support::{Run, Sandbox};
+
+/// `cogauth enroll` for a seeded user, with `stdin` lines and extra flags.
+fn enroll(
+    sandbox: &Sandbox,
+    pool: &Pool,
+    user: &str,
+    client: &str,
+    extra: &[&str],
+    stdin: &str,
+) -> Run {
+    let (pool_id, client_id, endpoint) = (
+        pool.get("user_pool_id"),
+        pool.get(client),
+        pool.endpoint.clone(),
+    );
+    let mut args = vec![
+        "enroll",
+        "--json",
+        "--region",
+        "us-east-1",
+        "--user-pool-id",
+        &pool_id,
+        "--client-id",
+        &client_id,
+        "--endpoint",
+        &endpoint,
+        "--username",
+        user,
+        "--password-stdin",
+    ];
+    args.extend_from_slice(extra);
+    sandbox.cogauth_stdin(&args, stdin)
+}
+
+fn keychain_secret(sandbox: &Sandbox, id: &str) -> String {
+    let out = sandbox.session.run(
+        "secret-tool",
+        &["lookup", "service", &sandbox.service, "username", id],
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn accounts(sandbox: &Sandbox) -> Vec<Value> {
+    sandbox
+        .cogauth(&["list", "--json"])
+        .success()
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The server's view, by the independent peer: MFA enabled and preferred, and a TOTP sign-in
+/// with the secret the keychain holds.
+fn assert_server_enrolled(
+    sandbox: &Sandbox,
+    pool: &Pool,
+    id: &str,
+    user: &str,
+    password: &str,
+    client: &str,
+    client_secret: Option<&str>,
+) {
+    let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get(client));
+    // The peer must use a later time step than any code CogAuth already sent.
+    let account = accounts(sandbox)
+        .into_iter()
+        .find(|a| a["id"] == id)
+        .expect("account");
+    let last_used = account["cognito"]["last_used_step"]
+        .as_u64()
+        .expect("a step was used")
+        .to_string();
+    let mut args = vec![
+        "check",
+        &pool.endpoint,
+        &pool_id,
+        &client_id,
+        user,
+        password,
+        &last_used,
+    ];
+    if let Some(secret) = client_secret {
+        args.push(secret);
+    }
+    let result = pool
+        .peer(&args, &keychain_secret(sandbox, id))
+        .unwrap_or_else(|e| panic!("peer: {e}"));
+    assert_eq!(result["signed_in"], true);
+}
+
+#[test]
+fn enroll_srp_mfa_setup_path_then_an_independent_client_signs_in() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = pool.password("demo");
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "demo",
+        "client_id",
+        &["--no-verify-signin"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for step in [
+        "signin",
+        "associate",
+        "store",
+        "verify",
+        "respond",
+        "preference",
+        "activate",
+    ] {
+        assert!(
+            run.stderr.contains(&format!("cogauth: {step}: ")),
+            "{step} reported: {}",
+            run.stderr
+        );
+    }
+    let result = run.json();
+    assert!(result.get("uri").is_none(), "no URI without --show-uri");
+    let id = result["account"]["id"].as_str().unwrap();
+    let listed = accounts(&sandbox);
+    assert_eq!(listed[0]["state"], "active");
+    assert_eq!(listed[0]["cognito"]["username"], "demo");
+    assert_eq!(
+        listed[0]["cognito"]["user_pool_id"],
+        pool.get("user_pool_id").as_str()
+    );
+    assert_server_enrolled(&sandbox, &pool, id, "demo", &password, "client_id", None);
+    assert!(
+        !sandbox
+            .index_text()
+            .contains(&keychain_secret(&sandbox, id))
+    );
+}
+
+#[test]
+fn enroll_new_password_with_client_secret_and_password_flow_then_proves_it() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let client_secret = pool.get("client_secret");
+    let stdin = format!(
+        "{client_secret}\n{}\nBrand-new-pass-9\n",
+        pool.password("newbie")
+    );
+    let qr = sandbox.data_dir().join("newbie.png");
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "newbie",
+        "client_id_with_secret",
+        &[
+            "--client-secret-stdin",
+            "--new-password-stdin",
+            "--auth-flow",
+            "password",
+            "--show-uri",
+            "--qr",
+            qr.to_str().unwrap(),
+        ],
+        &stdin,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let result = run.json();
+    assert_eq!(result["proven"], true);
+    assert!(run.stderr.contains("cogauth: signin-test: "));
+    let id = result["account"]["id"].as_str().unwrap();
+    let secret = keychain_secret(&sandbox, id);
+    assert!(
+        result["uri"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("secret={secret}"))
+    );
+    assert!(qr.exists());
+    // signin-test: a fresh sign-in answered with a code from a step not used before.
+    let run = sandbox.cogauth_stdin(
+        &[
+            "signin-test",
+            "newbie",
+            "--password-stdin",
+            "--client-secret-stdin",
+        ],
+        &format!("{client_secret}\nBrand-new-pass-9\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_server_enrolled(
+        &sandbox,
+        &pool,
+        id,
+        "newbie",
+        "Brand-new-pass-9",
+        "client_id_with_secret",
+        Some(&client_secret),
+    );
+}
+
+#[test]
+fn enroll_access_token_path_on_an_optional_mfa_pool() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let created = pool
+        .peer(
+            &["optional-pool", &pool.endpoint, "opti", "Optional-pass-1"],
+            "",
+        )
+        .expect("pool");
+    let (pool_id, client_id) = (
+        created["user_pool_id"].as_str().unwrap(),
+        created["client_id"].as_str().unwrap(),
+    );
+    let run = sandbox.cogauth_stdin(
+        &[
+            "enroll",
+            "--json",
+            "--region",
+            "us-east-1",
+            "--user-pool-id",
+            pool_id,
+            "--client-id",
+            client_id,
+            "--endpoint",
+            &pool.endpoint,
+            "--username",
+            "opti",
+            "--password-stdin",
+        ],
+        "Optional-pass-1\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("cogauth: respond: "),
+        "no MFA_SETUP on this path"
+    );
+    assert_eq!(run.json()["proven"], true);
+}
+
+#[test]
+fn fail_wrong_password_is_exit_5_and_stores_nothing() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "demo",
+        "client_id",
+        &[],
+        "not-the-password\n",
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "wrong_password");
+    assert!(accounts(&sandbox).is_empty());
+    assert!(sandbox.keychain_items().trim().is_empty());
+}
+
+#[test]
+fn fail_bad_pool_settings_are_refused_before_any_call() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.cogauth_stdin(
+        &[
+            "enroll",
+            "--region",
+            "us-east-1",
+            "--user-pool-id",
+            "eu-west-1_abc",
+            "--client-id",
+            "c",
+            "--username",
+            "u",
+            "--password-stdin",
+            "--endpoint",
+            "http://127.0.0.1:9",
+        ],
+        "pw\n",
+    );
+    assert!(run.fails_with(1).contains("user pool id"), "{}", run.stderr);
+}
+
+#[test]
+fn fail_server_faults_map_to_clear_errors() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = format!("{}\n", pool.password("demo"));
+    for (fault, kind) in [
+        (
+            r#"{"faults":[{"action":"throttle","operation":"InitiateAuth"}]}"#,
+            "throttled",
+        ),
+        (
+            r#"{"faults":[{"action":"http500","operation":"InitiateAuth"}]}"#,
+            "unexpected_answer",
+        ),
+        (
+            r#"{"faults":[{"action":"drop","operation":"InitiateAuth"}]}"#,
+            "network",
+        ),
+    ] {
+        pool.faults(fault);
+        let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
+        assert_eq!(run.code, 5, "{fault}: {}", run.stderr);
+        assert_eq!(run.error_json()["error"]["kind"], kind, "{fault}");
+        assert!(accounts(&sandbox).is_empty());
+    }
+}
+
+/// Lock-out safety: the process dies right after each step; the secret is never lost and
+/// `enroll --resume` finishes the job.
+#[test]
+fn killed_after_any_step_loses_no_secret_and_resume_finishes() {
+    for step in ["store", "verify", "respond", "preference"] {
+        let pool = Pool::fresh();
+        let sandbox = Sandbox::new();
+        let password = pool.password("demo");
+        let mut command = sandbox.command();
+        command.env("COGAUTH_TEST_ABORT_AFTER", step);
+        let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
+        let mut child = command
+            .args([
+                "enroll",
+                "--region",
+                "us-east-1",
+                "--user-pool-id",
+                &pool_id,
+                "--client-id",
+                &client_id,
+                "--endpoint",
+                &pool.endpoint,
+                "--username",
+                "demo",
+                "--password-stdin",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!status.success(), "{step}: the process died");
+
+        let listed = accounts(&sandbox);
+        assert_eq!(listed.len(), 1, "{step}: the account is listed");
+        assert_eq!(listed[0]["state"], "pending", "{step}");
+        let id = listed[0]["id"].as_str().unwrap();
+        assert_eq!(
+            keychain_secret(&sandbox, id).len(),
+            32,
+            "{step}: the secret is in the keychain"
+        );
+        // Its code is still shown: the server may already expect it.
+        sandbox.cogauth(&["code", id]).success();
+
+        let run = sandbox.cogauth_stdin(
+            &["enroll", "--resume", id, "--password-stdin", "--json"],
+            &format!("{password}\n"),
+        );
+        assert_eq!(run.code, 0, "{step}: resume: {}", run.stderr);
+        assert_eq!(run.json()["account"]["state"], "active", "{step}");
+        assert_eq!(run.json()["proven"], true, "{step}");
+        assert_eq!(accounts(&sandbox).len(), 1, "{step}: resumed in place");
+    }
+}
+
+/// Dying between Associate and the store leaves nothing locally and nothing verified on the
+/// server: enrolling again simply works.
+#[test]
+fn killed_right_after_associate_leaves_nothing_and_enroll_again_works() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = format!("{}\n", pool.password("demo"));
+    let mut command = sandbox.command();
+    command.env("COGAUTH_TEST_ABORT_AFTER", "associate");
+    let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
+    let run = Run::from({
+        let mut child = command
+            .args([
+                "enroll",
+                "--region",
+                "us-east-1",
+                "--user-pool-id",
+                &pool_id,
+                "--client-id",
+                &client_id,
+                "--endpoint",
+                &pool.endpoint,
+                "--username",
+                "demo",
+                "--password-stdin",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    });
+    assert_ne!(run.code, 0);
+    assert!(accounts(&sandbox).is_empty());
+    let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn fail_expired_session_is_reported_and_resume_finishes() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = format!("{}\n", pool.password("demo"));
+    // Sessions live 1 s, and Verify is delayed past that.
+    pool.faults(r#"{"session_validity_seconds":1,"faults":[{"action":"delay","operation":"VerifySoftwareToken","delay_ms":2500,"nth":1}]}"#);
+    let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "session_expired");
+    let listed = accounts(&sandbox);
+    assert_eq!(listed[0]["state"], "pending");
+    pool.faults(r#"{"faults":[]}"#);
+    let id = listed[0]["id"].as_str().unwrap();
+    let run = sandbox.cogauth_stdin(
+        &["enroll", "--resume", id, "--password-stdin", "--json"],
+        &password,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["account"]["state"], "active");
+}
+
+/// A clock two minutes fast (libfaketime): a warning names the difference with Cognito's
+/// `Date`, Cognito refuses the code, the account stays pending, and once the clock is right
+/// `enroll --resume` finishes.
+#[test]
+fn fail_skewed_clock_is_warned_about_and_resume_finishes() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = format!("{}\n", pool.password("demo"));
+    let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
+    let mut child = std::process::Command::new("faketime")
+        .args(["-f", "+120s"])
+        .arg(crate::support::cogauth_bin())
+        .args([
+            "enroll",
+            "--json",
+            "--region",
+            "us-east-1",
+            "--user-pool-id",
+            &pool_id,
+            "--client-id",
+            &client_id,
+            "--endpoint",
+            &pool.endpoint,
+            "--username",
+            "demo",
+            "--password-stdin",
+        ])
+        .env_clear()
+        .envs(sandbox.session.env())
+        .env("COGAUTH_DATA_DIR", sandbox.data_dir())
+        .env("COGAUTH_KEYRING_SERVICE", &sandbox.service)
+        .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("faketime (Debian package faketime) must be installed");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    let run = Run::from(child.wait_with_output().unwrap());
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: this computer's clock is 12")
+            && run.stderr.contains("s ahead of Cognito's"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.error_json()["error"]["kind"], "wrong_code");
+    let listed = accounts(&sandbox);
+    assert_eq!(listed[0]["state"], "pending");
+    let id = listed[0]["id"].as_str().unwrap();
+    let run = sandbox.cogauth_stdin(&["enroll", "--resume", id, "--password-stdin"], &password);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+}
+
+/// disable-mfa: signs in with a code, turns TOTP off; on a pool that requires MFA, Cognito's
+/// refusal is the answer.
+#[test]
+fn disable_mfa_turns_totp_off_where_the_pool_allows_it() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let created = pool
+        .peer(
+            &["optional-pool", &pool.endpoint, "opti", "Optional-pass-1"],
+            "",
+        )
+        .expect("pool");
+    let (pool_id, client_id) = (
+        created["user_pool_id"].as_str().unwrap(),
+        created["client_id"].as_str().unwrap(),
+    );
+    let run = sandbox.cogauth_stdin(
+        &[
+            "enroll",
+            "--json",
+            "--region",
+            "us-east-1",
+            "--user-pool-id",
+            pool_id,
+            "--client-id",
+            client_id,
+            "--endpoint",
+            &pool.endpoint,
+            "--username",
+            "opti",
+            "--password-stdin",
+            "--no-verify-signin",
+        ],
+        "Optional-pass-1\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = sandbox.cogauth_stdin(
+        &["disable-mfa", "opti", "--password-stdin", "--json"],
+        "Optional-pass-1\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["mfa_disabled"], true);
+    // Now a sign-in is not asked for a code: the proof says so. (Through USER_PASSWORD_AUTH:
+    // moto's SRP path still asks for TOTP after it is disabled; see the emulator's README.)
+    let run = sandbox.cogauth_stdin(
+        &[
+            "signin-test",
+            "opti",
+            "--password-stdin",
+            "--json",
+            "--auth-flow",
+            "password",
+        ],
+        "Optional-pass-1\n",
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "totp_not_active");
+}
+
+#[test]
+fn removing_an_enrolled_account_warns_that_cognito_still_expects_codes() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "demo",
+        "client_id",
+        &["--no-verify-signin"],
+        &format!("{}\n", pool.password("demo")),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = sandbox.cogauth(&["remove", "demo"]).success();
+    assert!(
+        run.stderr
+            .contains("Cognito still expects TOTP codes from user demo"),
+        "{}",
+        run.stderr
+    );
+}
