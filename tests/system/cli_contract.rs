@@ -179,6 +179,13 @@ fn fail_usage_errors_exit_1_with_one_line() {
     let run = sandbox.cogauth(&["frobnicate", "--json"]);
     assert_eq!(run.code, 1);
     assert_eq!(run.error_json()["error"]["kind"], "usage");
+    assert!(
+        !run.error_json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains('\n')
+    );
+    assert_eq!(run.stderr.lines().count(), 1);
     let help = sandbox.cogauth(&["--help"]).success();
     assert!(help.stdout.contains("Usage: cogauth"));
 }

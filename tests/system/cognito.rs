@@ -584,3 +584,130 @@ fn removing_an_enrolled_account_warns_that_cognito_still_expects_codes() {
         run.stderr
     );
 }
+
+#[test]
+fn fail_account_states_map_to_their_error_kinds() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let (endpoint, pool_id, client_id) = (
+        pool.endpoint.clone(),
+        pool.get("user_pool_id"),
+        pool.get("client_id"),
+    );
+    pool.peer(
+        &[
+            "signup",
+            &endpoint,
+            &client_id,
+            "unconfirmed",
+            "Unconfirmed-pass-1",
+        ],
+        "",
+    )
+    .expect("signup");
+    pool.peer(&["disable", &endpoint, &pool_id, "demo"], "")
+        .expect("disable");
+    for (user, password, kind) in [
+        ("nobody", "Whatever-pass-1", "user_not_found"),
+        ("unconfirmed", "Unconfirmed-pass-1", "user_not_confirmed"),
+        ("demo", pool.password("demo").as_str(), "not_authorized"),
+    ] {
+        for flow in ["srp", "password"] {
+            let run = enroll(
+                &sandbox,
+                &pool,
+                user,
+                "client_id",
+                &["--auth-flow", flow],
+                &format!("{password}\n"),
+            );
+            assert_eq!(run.code, 5, "{user} {flow}: {}", run.stderr);
+            assert_eq!(run.error_json()["error"]["kind"], kind, "{user} {flow}");
+        }
+    }
+    assert!(accounts(&sandbox).is_empty());
+}
+
+#[test]
+fn srp_with_a_client_secret_sends_secret_hash() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let client_secret = pool.get("client_secret");
+    let stdin = format!("{client_secret}\n{}\n", pool.password("demo"));
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "demo",
+        "client_id_with_secret",
+        &["--client-secret-stdin"],
+        &stdin,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["proven"], true);
+    // Without the secret, Cognito refuses the client.
+    let run = enroll(
+        &Sandbox::new(),
+        &pool,
+        "demo",
+        "client_id_with_secret",
+        &[],
+        &format!("{}\n", pool.password("demo")),
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+}
+
+/// Another device used the code of the step CogAuth would send: Cognito refuses it as used,
+/// CogAuth says so, remembers the step, and the next attempt succeeds.
+#[test]
+fn fail_code_used_elsewhere_is_reported_and_the_next_attempt_moves_on() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = pool.password("demo");
+    let run = enroll(
+        &sandbox,
+        &pool,
+        "demo",
+        "client_id",
+        &["--no-verify-signin"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run.json()["account"]["id"].as_str().unwrap().to_owned();
+    assert_server_enrolled(&sandbox, &pool, &id, "demo", &password, "client_id", None);
+
+    let run = sandbox.cogauth_stdin(
+        &["signin-test", &id, "--password-stdin", "--json"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "code_expired");
+    let run = sandbox.cogauth_stdin(
+        &["signin-test", &id, "--password-stdin"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Running `enroll` again for a user CogAuth holds as pending finishes that account.
+#[test]
+fn enroll_again_finishes_the_pending_account_instead_of_adding_one() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = format!("{}\n", pool.password("demo"));
+    pool.faults(r#"{"faults":[{"action":"drop","operation":"SetUserMFAPreference"}]}"#);
+    let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "network");
+    assert_eq!(accounts(&sandbox)[0]["state"], "pending");
+    pool.faults(r#"{"faults":[]}"#);
+    let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("resuming that account"),
+        "{}",
+        run.stderr
+    );
+    let listed = accounts(&sandbox);
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["state"], "active");
+}

@@ -9,6 +9,10 @@
     cognito_peer.py optional-pool ENDPOINT USERNAME PASSWORD
         Creates a pool with optional TOTP MFA, a client, and a confirmed user; prints
         {"user_pool_id", "client_id"}: the already-signed-in (AccessToken) enrolment path.
+    cognito_peer.py signup ENDPOINT CLIENT USERNAME PASSWORD
+        Signs a user up without confirming it (UNCONFIRMED).
+    cognito_peer.py disable ENDPOINT POOL USERNAME
+        Disables a user (AdminDisableUser).
 Prints one line of JSON; exits non-zero with the reason on failure.
 """
 
@@ -78,6 +82,17 @@ def optional_pool(endpoint, username, password):
     print(json.dumps({"user_pool_id": pool, "client_id": client_id}))
 
 
+def signup(endpoint, client_id, username, password):
+    client(endpoint).sign_up(ClientId=client_id, Username=username, Password=password)
+    print(json.dumps({"signed_up": username}))
+
+
+def disable(endpoint, pool, username):
+    client(endpoint).admin_disable_user(UserPoolId=pool, Username=username)
+    print(json.dumps({"disabled": username}))
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"check": check, "optional-pool": optional_pool}[command](*args)
+    commands = {"check": check, "optional-pool": optional_pool, "signup": signup, "disable": disable}
+    commands[command](*args)

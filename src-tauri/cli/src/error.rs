@@ -37,13 +37,13 @@ impl CliError {
 
     /// Prints the error and returns the exit code.
     pub fn report(self, json: bool) -> ExitCode {
+        // clap's usage messages span lines; the contract is one line.
+        let first = self.message.lines().find(|l| !l.trim().is_empty());
+        let line = first.unwrap_or("error").trim_start_matches("error: ");
         if json {
-            let body = json!({"error": {"kind": self.kind, "message": self.message}});
+            let body = json!({"error": {"kind": self.kind, "message": line}});
             eprintln!("{body}");
         } else {
-            // clap's usage messages span lines; the contract is one line on stderr.
-            let first = self.message.lines().find(|l| !l.trim().is_empty());
-            let line = first.unwrap_or("error").trim_start_matches("error: ");
             eprintln!("cogauth: {line}");
         }
         ExitCode::from(self.exit)

@@ -144,6 +144,28 @@ pub async fn enroll<S: SecretStore>(
     progress: &mut dyn Progress,
 ) -> Result<Account, CognitoError> {
     let username = check_username(&request.username)?.to_owned();
+    // A user CogAuth already holds: finish or repair that account rather than start over (a
+    // second account would clash by name, and the first may hold the secret the server has).
+    let binding = request.pool.binding(&username);
+    if let Some(existing) = vault.accounts()?.into_iter().find(|a| {
+        a.cognito.as_ref().is_some_and(|b| {
+            (&b.user_pool_id, &b.client_id, &b.username)
+                == (&binding.user_pool_id, &binding.client_id, &binding.username)
+        })
+    }) {
+        progress.warn(&format!(
+            "CogAuth already holds this user as {} ({}); resuming that account",
+            existing.display_name(),
+            existing.id
+        ));
+        let request = ResumeRequest {
+            password: &request.password,
+            flow: request.flow,
+            device_name: &request.device_name,
+            prove: request.prove,
+        };
+        return resume(vault, &existing, request, prompt, progress).await;
+    }
     let client = CognitoClient::new(request.pool.clone());
     let mut prompt = Remembering {
         inner: prompt,
@@ -357,14 +379,8 @@ async fn sign_in_with_totp<S: SecretStore>(
     match sign_in(&client, &binding.username, password, flow, prompt).await? {
         SignedIn::SoftwareTokenMfa { session, username } => {
             warn_on_skew(&client, progress);
-            let secret = vault.secret(account)?;
-            let (step, code) = code_for(&secret, binding.last_used_step, true).await;
-            let token = answer_totp(&client, &session, &username, &code).await?;
-            let account = vault.update(&account.id, |a| {
-                if let Some(b) = a.cognito.as_mut() {
-                    b.last_used_step = Some(step);
-                }
-            })?;
+            let (token, account) =
+                answer_with_stored_secret(vault, &client, account, &session, &username).await?;
             Ok((client, account, token))
         }
         SignedIn::Tokens { .. } => Err(CognitoError::TotpNotActive),
@@ -382,6 +398,31 @@ pub struct ResumeRequest<'a> {
     pub device_name: &'a str,
     /// Whether to prove the enrolment with a fresh sign-in.
     pub prove: bool,
+}
+
+/// Answers SOFTWARE_TOKEN_MFA with a code from the stored secret, for a step not used before,
+/// and records the step. A step Cognito refuses as already used (another device sent that
+/// code) is recorded too, so the next attempt moves on.
+async fn answer_with_stored_secret<S: SecretStore>(
+    vault: &Vault<S>,
+    client: &CognitoClient,
+    account: &Account,
+    session: &str,
+    username: &str,
+) -> Result<(Zeroizing<String>, Account), CognitoError> {
+    let secret = vault.secret(account)?;
+    let last_used = binding_of(account)?.last_used_step;
+    let (step, code) = code_for(&secret, last_used, true).await;
+    let answer = answer_totp(client, session, username, &code).await;
+    if matches!(answer, Ok(_) | Err(CognitoError::CodeExpiredOrUsed)) {
+        vault.update(&account.id, |a| {
+            if let Some(b) = a.cognito.as_mut() {
+                b.last_used_step = Some(step);
+            }
+        })?;
+    }
+    let token = answer?;
+    Ok((token, vault.find(account.id.as_str())?))
 }
 
 /// Finishes (or redoes) the enrolment of an account, from whatever state the server is in:
@@ -433,14 +474,8 @@ pub async fn resume<S: SecretStore>(
             set_preferred_and_activate(vault, &client, &account, &token, progress).await?
         }
         SignedIn::SoftwareTokenMfa { session, username } => {
-            let secret = vault.secret(account)?;
-            let (step, code) = code_for(&secret, binding.last_used_step, true).await;
-            let token = answer_totp(&client, &session, &username, &code).await?;
-            let account = vault.update(&account.id, |a| {
-                if let Some(b) = a.cognito.as_mut() {
-                    b.last_used_step = Some(step);
-                }
-            })?;
+            let (token, account) =
+                answer_with_stored_secret(vault, &client, account, &session, &username).await?;
             progress.step(Step::Verified);
             let account =
                 set_preferred_and_activate(vault, &client, &account, &token, progress).await?;
