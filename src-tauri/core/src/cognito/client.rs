@@ -116,6 +116,16 @@ impl CognitoClient {
         }
     }
 
+    /// A client over an SDK client built elsewhere (tests: `aws-smithy-mocks`).
+    #[cfg(test)]
+    pub(crate) fn with_sdk(sdk: sdk::Client, pool: PoolConfig) -> Self {
+        CognitoClient {
+            sdk,
+            pool,
+            clock: Arc::new(Mutex::new(None)),
+        }
+    }
+
     /// The pool this client talks to.
     pub fn pool(&self) -> &PoolConfig {
         &self.pool

@@ -237,3 +237,252 @@ fn tokens(step: AuthStep) -> Result<Zeroizing<String>, CognitoError> {
         }
     }
 }
+
+/// The challenges and errors moto cannot produce, against mocked SDK answers.
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use aws_sdk_cognitoidentityprovider::Client;
+    use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
+    use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
+    use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
+    use aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    use super::*;
+    use crate::cognito::PoolConfig;
+
+    /// Answers from fixed lists, and records what was asked.
+    #[derive(Default)]
+    struct Answers {
+        codes: RefCell<Vec<&'static str>>,
+        asked: RefCell<Vec<String>>,
+    }
+
+    impl Prompt for &Answers {
+        fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
+            Err(CognitoError::Input("no new password in this test".into()))
+        }
+        fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
+            self.asked.borrow_mut().push(challenge.to_owned());
+            let code = self.codes.borrow_mut().pop().unwrap_or("000000");
+            Ok(Zeroizing::new(code.to_owned()))
+        }
+        fn client_secret(&mut self) -> Result<ClientSecret, CognitoError> {
+            Err(CognitoError::Input("no client secret in this test".into()))
+        }
+    }
+
+    fn pool(secret: Option<&str>) -> PoolConfig {
+        let secret = secret.map(|s| ClientSecret::new(s).expect("valid"));
+        PoolConfig::new("us-east-1", "us-east-1_Test", "client123", secret, None).expect("valid")
+    }
+
+    fn challenge(name: ChallengeNameType, params: &[(&str, &str)]) -> InitiateAuthOutput {
+        let mut out = InitiateAuthOutput::builder()
+            .challenge_name(name)
+            .session("session-1");
+        for (k, v) in params {
+            out = out.challenge_parameters(*k, *v);
+        }
+        out.build()
+    }
+
+    fn tokens() -> RespondToAuthChallengeOutput {
+        RespondToAuthChallengeOutput::builder()
+            .authentication_result(
+                AuthenticationResultType::builder()
+                    .access_token("at")
+                    .build(),
+            )
+            .build()
+    }
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(future)
+    }
+
+    fn response(
+        req: &aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeInput,
+        key: &str,
+    ) -> Option<String> {
+        req.challenge_responses().and_then(|r| r.get(key)).cloned()
+    }
+
+    #[test]
+    fn select_mfa_type_prefers_totp_and_returns_its_challenge() {
+        let initiate = mock!(Client::initiate_auth).then_output(|| {
+            challenge(
+                ChallengeNameType::SelectMfaType,
+                &[("MFAS_CAN_CHOOSE", r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#)],
+            )
+        });
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|req| response(req, "ANSWER").as_deref() == Some("SOFTWARE_TOKEN_MFA"))
+            .then_output(|| {
+                RespondToAuthChallengeOutput::builder()
+                    .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+                    .session("session-2")
+                    .build()
+            });
+        let sdk = mock_client!(
+            aws_sdk_cognitoidentityprovider,
+            RuleMode::MatchAny,
+            [&initiate, &respond]
+        );
+        let client = CognitoClient::with_sdk(sdk, pool(None));
+        let answers = Answers::default();
+        let result = run(sign_in(
+            &client,
+            "alice",
+            "pw",
+            AuthFlow::Password,
+            &mut &answers,
+        ));
+        assert!(
+            matches!(result, Ok(SignedIn::SoftwareTokenMfa { .. })),
+            "{result:?}"
+        );
+        assert_eq!(respond.num_calls(), 1);
+    }
+
+    #[test]
+    fn sms_and_email_codes_are_asked_for_and_sent_with_secret_hash() {
+        for (name, key) in [
+            (ChallengeNameType::SmsMfa, "SMS_MFA_CODE"),
+            (ChallengeNameType::EmailOtp, "EMAIL_OTP_CODE"),
+        ] {
+            let initiate =
+                mock!(Client::initiate_auth).then_output(move || challenge(name.clone(), &[]));
+            let respond = mock!(Client::respond_to_auth_challenge)
+                .match_requests(move |req| {
+                    response(req, key).as_deref() == Some("424242")
+                        && response(req, "SECRET_HASH").as_deref()
+                            == Some("Purj9beTcAsJSCrB7eBXda0wlviSY0EOFwj5EehPOpM=")
+                })
+                .then_output(tokens);
+            let sdk = mock_client!(
+                aws_sdk_cognitoidentityprovider,
+                RuleMode::MatchAny,
+                [&initiate, &respond]
+            );
+            let client = CognitoClient::with_sdk(sdk, pool(Some("client-secret-value")));
+            let answers = Answers {
+                codes: RefCell::new(vec!["424242"]),
+                ..Answers::default()
+            };
+            let result = run(sign_in(
+                &client,
+                "alice",
+                "pw",
+                AuthFlow::Password,
+                &mut &answers,
+            ));
+            assert!(
+                matches!(result, Ok(SignedIn::Tokens { .. })),
+                "{key}: {result:?}"
+            );
+            assert_eq!(answers.asked.borrow().len(), 1, "{key}");
+        }
+    }
+
+    #[test]
+    fn fail_custom_challenge_is_named() {
+        let initiate = mock!(Client::initiate_auth)
+            .then_output(|| challenge(ChallengeNameType::CustomChallenge, &[]));
+        let sdk = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+        let client = CognitoClient::with_sdk(sdk, pool(None));
+        let error = run(sign_in(
+            &client,
+            "alice",
+            "pw",
+            AuthFlow::Password,
+            &mut &Answers::default(),
+        ))
+        .expect_err("unsupported");
+        assert_eq!(error.kind(), "unsupported_challenge");
+        assert!(error.to_string().contains("CUSTOM_CHALLENGE"));
+    }
+
+    #[test]
+    fn fail_new_password_without_one_says_how_to_give_it() {
+        let initiate = mock!(Client::initiate_auth)
+            .then_output(|| challenge(ChallengeNameType::NewPasswordRequired, &[]));
+        let sdk = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+        let client = CognitoClient::with_sdk(sdk, pool(None));
+        let error = run(sign_in(
+            &client,
+            "alice",
+            "pw",
+            AuthFlow::Password,
+            &mut &Answers::default(),
+        ))
+        .expect_err("no new password");
+        assert_eq!(error.kind(), "invalid_input");
+    }
+
+    #[test]
+    fn fail_sdk_errors_the_emulator_cannot_produce_keep_their_kind() {
+        // Raw HTTP answers as Cognito sends them, so the SDK's own deserializer runs.
+        let cases = [
+            (
+                "PasswordResetRequiredException",
+                "Password reset required for the user",
+                "password_reset_required",
+            ),
+            (
+                "UserNotConfirmedException",
+                "User is not confirmed.",
+                "user_not_confirmed",
+            ),
+            (
+                "SoftwareTokenMFANotFoundException",
+                "Software Token MFA is not enabled",
+                "totp_not_enabled",
+            ),
+            (
+                "LimitExceededException",
+                "Attempt limit exceeded",
+                "throttled",
+            ),
+        ];
+        for (code, message, kind) in cases {
+            let body = format!(r#"{{"__type":"{code}","message":"{message}"}}"#);
+            let initiate = mock!(Client::initiate_auth).then_http_response(move || {
+                HttpResponse::new(
+                    StatusCode::try_from(400).expect("status"),
+                    SdkBody::from(body.clone()),
+                )
+            });
+            let sdk = mock_client!(aws_sdk_cognitoidentityprovider, [&initiate]);
+            let client = CognitoClient::with_sdk(sdk, pool(None));
+            let answers = Answers::default();
+            let result = run(sign_in(
+                &client,
+                "alice",
+                "pw",
+                AuthFlow::Password,
+                &mut &answers,
+            ));
+            assert_eq!(result.expect_err(kind).kind(), kind, "{code}");
+        }
+    }
+
+    #[test]
+    fn secret_hash_matches_an_independent_computation() {
+        // Python: base64(hmac.new(b"client-secret-value", b"alice" + b"client123", sha256))
+        let client = CognitoClient::new(pool(Some("client-secret-value")));
+        assert_eq!(
+            client.secret_hash("alice").as_deref(),
+            Some("Purj9beTcAsJSCrB7eBXda0wlviSY0EOFwj5EehPOpM=")
+        );
+        assert_eq!(CognitoClient::new(pool(None)).secret_hash("alice"), None);
+    }
+}
