@@ -18,8 +18,9 @@ use zeroize::Zeroizing;
 use crate::error::CliError;
 use crate::render;
 
-/// Environment variable that makes the CLI abort right after the named enrolment step (for
-/// the lock-out tests: a crash at every point must lose nothing).
+/// Environment variable that makes a debug build abort right after the named enrolment step
+/// (for the lock-out tests: a crash at every point must lose nothing).
+#[cfg(debug_assertions)]
 const ABORT_AFTER_ENV: &str = "COGAUTH_TEST_ABORT_AFTER";
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -96,7 +97,7 @@ pub struct CommonArgs {
 
 /// Answers from stdin, line by line, as Cognito asks.
 struct StdinPrompt {
-    lines: std::io::Lines<std::io::StdinLock<'static>>,
+    input: std::io::StdinLock<'static>,
     new_password_allowed: bool,
     client_secret: Option<ClientSecret>,
 }
@@ -104,22 +105,25 @@ struct StdinPrompt {
 impl StdinPrompt {
     fn new(new_password_allowed: bool) -> Self {
         StdinPrompt {
-            lines: std::io::stdin().lock().lines(),
+            input: std::io::stdin().lock(),
             new_password_allowed,
             client_secret: None,
         }
     }
 
     fn line(&mut self, what: &str) -> Result<Zeroizing<String>, CognitoError> {
-        match self.lines.next() {
-            Some(Ok(line)) if !line.trim().is_empty() => Ok(Zeroizing::new(line.trim().to_owned())),
-            Some(Err(e)) => Err(CognitoError::Input(format!(
-                "cannot read the {what} from stdin: {e}"
-            ))),
-            _ => Err(CognitoError::Input(format!(
+        // Read straight into a zeroizing buffer sized up front, so no copy is left behind.
+        let mut line = Zeroizing::new(String::with_capacity(1024));
+        self.input
+            .read_line(&mut line)
+            .map_err(|e| CognitoError::Input(format!("cannot read the {what} from stdin: {e}")))?;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return Err(CognitoError::Input(format!(
                 "the {what} was expected on stdin"
-            ))),
+            )));
         }
+        Ok(Zeroizing::new(trimmed.to_owned()))
     }
 
     /// Reads the client secret (when flagged) and the password, in that order.
@@ -161,6 +165,8 @@ struct StderrProgress;
 impl Progress for StderrProgress {
     fn step(&mut self, step: Step) {
         eprintln!("cogauth: {}: {}", step.name(), step.describe());
+        // Test builds only: release builds carry no way to make them crash on purpose.
+        #[cfg(debug_assertions)]
         if std::env::var(ABORT_AFTER_ENV).is_ok_and(|name| name == step.name()) {
             std::process::abort();
         }
@@ -191,6 +197,12 @@ fn device_name() -> String {
 }
 
 pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Result<(), CliError> {
+    // Checked before anything is sent: a bad --qr must not fail a finished enrolment.
+    let qr = args
+        .qr
+        .as_ref()
+        .map(|path| crate::QrFormat::of(path).map(|format| (path, format)))
+        .transpose()?;
     let mut prompt = StdinPrompt::new(args.new_password_stdin);
     let password = prompt.start(&args.common)?;
     let flow = AuthFlow::from(args.common.auth_flow);
@@ -245,11 +257,6 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
             ))?
         }
     };
-    let qr = args
-        .qr
-        .as_ref()
-        .map(|path| crate::QrFormat::of(path).map(|f| (path, f)))
-        .transpose()?;
     let uri = if args.show_uri || qr.is_some() {
         Some(vault.otpauth_uri(account.id.as_str())?.to_uri())
     } else {

@@ -77,6 +77,11 @@ impl From<CognitoError> for CliError {
                 exit: 1,
             },
             CognitoError::Input(message) => CliError::input(message),
+            CognitoError::NotCognito(_) => CliError {
+                kind: error.kind(),
+                message: error.to_string(),
+                exit: 2,
+            },
             other => CliError {
                 kind: other.kind(),
                 message: other.to_string(),

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use cogauth_core::vault::now_unix;
 use cogauth_core::{
-    AccountState, Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret,
-    Vault, VaultConfig, atomic_file, qr,
+    Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret, Vault,
+    VaultConfig, atomic_file, qr,
 };
 use zeroize::Zeroizing;
 
@@ -122,7 +122,7 @@ struct AddArgs {
 }
 
 fn main() -> ExitCode {
-    let json_requested = std::env::args().any(|a| a == "--json");
+    let json_requested = std::env::args_os().any(|a| a == "--json");
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -158,10 +158,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             if let Some(binding) = removed
                 .cognito
                 .as_ref()
-                .filter(|_| removed.state == AccountState::Active)
+                .filter(|_| removed.cognito_expects_codes())
             {
                 eprintln!(
-                    "cogauth: warning: Cognito still expects TOTP codes from user {} of pool {}; keep another authenticator or run disable-mfa before removing",
+                    "cogauth: warning: Cognito may still expect TOTP codes from user {} of pool {}; keep another authenticator or run disable-mfa before removing",
                     binding.username, binding.user_pool_id
                 );
             }
@@ -183,10 +183,19 @@ fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 fn read_stdin(what: &str) -> Result<Zeroizing<String>, CliError> {
-    let mut text = Zeroizing::new(String::new());
+    // Reserved up front and bounded, so that the buffer never grows and leaves copies of the
+    // secret behind.
+    const MAX: usize = 64 * 1024;
+    let mut text = Zeroizing::new(String::with_capacity(MAX + 1));
     std::io::stdin()
+        .take(MAX as u64 + 1)
         .read_to_string(&mut text)
         .map_err(|e| CliError::input(format!("cannot read the {what} from stdin: {e}")))?;
+    if text.len() > MAX {
+        return Err(CliError::input(format!(
+            "the {what} on stdin is longer than 64 KiB"
+        )));
+    }
     Ok(Zeroizing::new(text.trim().to_owned()))
 }
 

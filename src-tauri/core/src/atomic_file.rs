@@ -21,17 +21,21 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp_name.push(format!(".tmp-{}", std::process::id()));
     let tmp = parent.join(tmp_name);
 
-    let result = (|| {
+    let written = (|| {
         let mut file = private_options().open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        fs::rename(&tmp, path)?;
-        sync_dir(parent)
+        fs::rename(&tmp, path)
     })();
-    if result.is_err() {
+    if written.is_err() {
         let _ = fs::remove_file(&tmp);
+        return written;
     }
-    result
+    // The new file is in place from here on, so this must not report failure: a caller would
+    // roll back work the file already records (the vault would delete a secret the index
+    // names). Syncing the folder only makes the rename durable sooner.
+    let _ = sync_dir(parent);
+    Ok(())
 }
 
 /// Creates `dir` (and parents) readable by the owner only, if it does not exist.

@@ -420,7 +420,10 @@ fn truncated(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
 
 /// An HOTP code: `digits` decimal digits, zero-padded.
 pub fn hotp(secret: &Secret, algorithm: Algorithm, counter: u64, digits: u32) -> String {
-    let modulus = 10u64.pow(digits.clamp(1, 9));
+    // Callers pass validated settings (6–8); the clamp keeps a stray value from asking for
+    // an absurd width or overflowing the modulus.
+    let digits = digits.clamp(1, 9);
+    let modulus = 10u64.pow(digits);
     let value = u64::from(truncated(secret, algorithm, counter)) % modulus;
     format!("{value:0width$}", width = digits as usize)
 }

@@ -107,6 +107,30 @@ fn number<T: std::str::FromStr>(value: &str, name: &'static str) -> Result<T, Ur
     value.parse().map_err(|_| UriError::BadNumber { name })
 }
 
+/// Splits the decoded label into issuer and account name.
+/// - With an `issuer` parameter, a label starting with exactly `issuer:` loses that prefix; an
+///   empty parameter means "no issuer" and keeps the whole label (how [`OtpAuthUri::to_uri`]
+///   writes a label that contains `:`); any other `prefix:` is dropped, the parameter winning.
+/// - Without one, the label is `Issuer:Account` or `Account`.
+fn split_label(label: String, issuer_param: Option<String>) -> (String, String) {
+    match issuer_param {
+        Some(issuer) if issuer.is_empty() => (issuer, label),
+        Some(issuer) => {
+            let account = match label.strip_prefix(&format!("{issuer}:")) {
+                Some(account) => account.to_owned(),
+                None => label
+                    .split_once(':')
+                    .map_or(label.clone(), |(_, account)| account.to_owned()),
+            };
+            (issuer, account)
+        }
+        None => match label.split_once(':') {
+            Some((issuer, account)) => (issuer.to_owned(), account.to_owned()),
+            None => (String::new(), label),
+        },
+    }
+}
+
 impl OtpAuthUri {
     /// Parses an `otpauth://` URI.
     pub fn parse(text: &str) -> Result<Self, UriError> {
@@ -155,7 +179,12 @@ impl OtpAuthUri {
             seen.push(name);
             match name {
                 "secret" => {
-                    secret_text = Some(Zeroizing::new(decode(value, "secret", true)?));
+                    // Every intermediate copy of the secret is a zeroizing buffer.
+                    let raw = Zeroizing::new(value.replace('+', " "));
+                    let text = percent_decode_str(&raw)
+                        .decode_utf8()
+                        .map_err(|_| UriError::BadEncoding("secret"))?;
+                    secret_text = Some(Zeroizing::new(text.into_owned()));
                 }
                 "issuer" => issuer_param = Some(decode(value, "issuer", true)?),
                 "algorithm" => algorithm = Some(decode(value, "algorithm", true)?.parse()?),
@@ -169,11 +198,8 @@ impl OtpAuthUri {
         let secret_text = secret_text.ok_or(UriError::MissingSecret)?;
         let secret = Secret::from_base32(&secret_text)?;
         let label = decode(raw_label, "label", false)?;
-        let (label_issuer, label) = match label.split_once(':') {
-            Some((issuer, account)) => (Some(issuer.to_owned()), account.to_owned()),
-            None => (None, label),
-        };
-        let issuer = check_name(issuer_param.or(label_issuer).unwrap_or_default(), "issuer")?;
+        let (issuer, label) = split_label(label, issuer_param);
+        let issuer = check_name(issuer, "issuer")?;
         let label = check_name(label, "label")?;
 
         let algorithm: Algorithm = algorithm.unwrap_or_default();
@@ -215,7 +241,8 @@ impl OtpAuthUri {
             let _ = write!(uri, "{issuer}:");
         }
         let _ = write!(uri, "{label}?secret={}", self.secret.to_base32().as_str());
-        if !self.issuer.is_empty() {
+        if !self.issuer.is_empty() || self.label.contains(':') {
+            // An empty issuer parameter keeps a label with ':' from being split on reading.
             let _ = write!(uri, "&issuer={issuer}");
         }
         let _ = write!(
@@ -277,6 +304,25 @@ mod tests {
         assert_eq!(uri.label, "Benjamin:2");
         assert_eq!(uri.to_uri().as_str(), text);
         assert_eq!(OtpAuthUri::parse(&uri.to_uri()).expect("again"), uri);
+    }
+
+    #[test]
+    fn colons_in_names_round_trip() {
+        for (issuer, label) in [
+            ("", "a:b"),
+            ("x:y", "z"),
+            ("Corp", "team:alice"),
+            ("", "plain"),
+        ] {
+            let uri = OtpAuthUri {
+                issuer: issuer.to_owned(),
+                label: label.to_owned(),
+                params: OtpParams::default_totp(),
+                secret: Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid"),
+            };
+            let back = OtpAuthUri::parse(&uri.to_uri()).expect("parses");
+            assert_eq!((back.issuer.as_str(), back.label.as_str()), (issuer, label));
+        }
     }
 
     #[test]

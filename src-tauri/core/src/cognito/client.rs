@@ -44,8 +44,9 @@ pub enum AuthStep {
     },
 }
 
-/// Who is asking: the sign-in session (MFA_SETUP path) or a signed-in user.
-#[derive(Debug, Clone, Copy)]
+/// Who is asking: the sign-in session (MFA_SETUP path) or a signed-in user. Not `Debug`: it
+/// holds a session or an access token.
+#[derive(Clone, Copy)]
 pub enum Caller<'a> {
     /// A session from an MFA_SETUP challenge.
     Session(&'a str),

@@ -49,7 +49,7 @@ pub struct CognitoBinding {
     /// Endpoint override (local emulator, VPC endpoint); absent for AWS itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    /// Whether the app client has a secret (it is kept in the keychain, not here).
+    /// Whether the app client has a secret (it is not stored: it is asked for again).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_client_secret: bool,
     /// The last TOTP time step whose code this app sent to Cognito: Cognito refuses a code
@@ -84,19 +84,31 @@ fn is_region(text: &str) -> bool {
 }
 
 fn check_endpoint(url: &str) -> Result<(), CognitoError> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| invalid("endpoint", "it must be an http:// or https:// URL"))?;
-    let host_port = rest.split('/').next().unwrap_or_default();
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.split(':').next().unwrap_or_default(),
-    };
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(invalid(
+    let not_a_url = || {
+        invalid(
             "endpoint",
             "it must be an http:// or https:// URL with a host",
-        ));
+        )
+    };
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(not_a_url());
+    }
+    let (scheme, rest) = url.split_once("://").ok_or_else(not_a_url)?;
+    // The authority ends at the first '/', '?' or '#'.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        // user@host would let "http://localhost@elsewhere" pass as localhost.
+        return Err(invalid("endpoint", "it must not contain a user name ('@')"));
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, port)) if port.is_empty() || port.starts_with(':') => host,
+            _ => return Err(not_a_url()),
+        },
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    if host.is_empty() {
+        return Err(not_a_url());
     }
     match scheme {
         "https" => Ok(()),
@@ -171,7 +183,7 @@ impl PoolConfig {
         })
     }
 
-    /// The pool of an existing account, with its client secret (from the keychain) if any.
+    /// The pool of an existing account, with its client secret (asked of the user) if any.
     pub fn from_binding(
         binding: &CognitoBinding,
         client_secret: Option<ClientSecret>,

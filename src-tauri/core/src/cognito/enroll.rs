@@ -262,9 +262,10 @@ fn warn_on_skew(client: &CognitoClient, progress: &mut dyn Progress) {
     }
 }
 
-/// The time step to send a code for: at or after `not_before`, and never one already used.
-/// Returns the step and how long to wait before it is current enough for Cognito (which
-/// accepts one step ahead).
+/// The time step to send a code for: the current one (or the next, near a step's end), and
+/// never one already used. Returns the step and how long to wait before it is current enough
+/// for Cognito, which accepts one step ahead when `allow_ahead` (the ±1 step window Cognito
+/// documents for TOTP verification, which the emulator reproduces).
 fn next_step(now: u64, last_used: Option<u64>, allow_ahead: bool) -> (u64, Duration) {
     let mut step = now / STEP;
     // Too close to the edge: the code might expire in flight.
@@ -272,24 +273,38 @@ fn next_step(now: u64, last_used: Option<u64>, allow_ahead: bool) -> (u64, Durat
         step += 1;
     }
     if let Some(used) = last_used {
-        step = step.max(used + 1);
+        step = step.max(used.saturating_add(1));
     }
     let earliest_current = if allow_ahead {
         step.saturating_sub(1)
     } else {
         step
     };
-    let wait = (earliest_current * STEP).saturating_sub(now);
+    let wait = earliest_current.saturating_mul(STEP).saturating_sub(now);
     (step, Duration::from_secs(wait))
 }
 
-async fn code_for(secret: &Secret, last_used: Option<u64>, allow_ahead: bool) -> (u64, String) {
+/// The longest wait for a fresh time step: two steps. More means the recorded last step is in
+/// the future (the clock was set back), which waiting would not fix.
+const MAX_WAIT: Duration = Duration::from_secs(2 * STEP);
+
+async fn code_for(
+    secret: &Secret,
+    last_used: Option<u64>,
+    allow_ahead: bool,
+) -> Result<(u64, String), CognitoError> {
     let (step, wait) = next_step(now_unix(), last_used, allow_ahead);
+    if wait > MAX_WAIT {
+        return Err(CognitoError::Input(format!(
+            "this account last sent a code for a time {} s from now; is the clock right?",
+            wait.as_secs()
+        )));
+    }
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
-    let code = OtpParams::default_totp().generate(secret, step * STEP);
-    (step, code.value)
+    let code = OtpParams::default_totp().generate(secret, step.saturating_mul(STEP));
+    Ok((step, code.value))
 }
 
 async fn verify_with_stored_secret<S: SecretStore>(
@@ -302,7 +317,7 @@ async fn verify_with_stored_secret<S: SecretStore>(
     // The code comes from the secret as the keychain holds it: proof that it was stored.
     let secret = vault.secret(account)?;
     let last_used = account.cognito.as_ref().and_then(|c| c.last_used_step);
-    let (step, code) = code_for(&secret, last_used, false).await;
+    let (step, code) = code_for(&secret, last_used, false).await?;
     let session = client.verify(caller, &code, device_name).await?;
     let account = vault.update(&account.id, |a| {
         a.state = pending("verified with Cognito; TOTP not yet set as preferred");
@@ -412,17 +427,18 @@ async fn answer_with_stored_secret<S: SecretStore>(
 ) -> Result<(Zeroizing<String>, Account), CognitoError> {
     let secret = vault.secret(account)?;
     let last_used = binding_of(account)?.last_used_step;
-    let (step, code) = code_for(&secret, last_used, true).await;
+    let (step, code) = code_for(&secret, last_used, true).await?;
     let answer = answer_totp(client, session, username, &code).await;
-    if matches!(answer, Ok(_) | Err(CognitoError::CodeExpiredOrUsed)) {
+    let account = if matches!(answer, Ok(_) | Err(CognitoError::CodeExpiredOrUsed)) {
         vault.update(&account.id, |a| {
             if let Some(b) = a.cognito.as_mut() {
                 b.last_used_step = Some(step);
             }
-        })?;
-    }
-    let token = answer?;
-    Ok((token, vault.find(account.id.as_str())?))
+        })?
+    } else {
+        account.clone()
+    };
+    Ok((answer?, account))
 }
 
 /// Finishes (or redoes) the enrolment of an account, from whatever state the server is in:
@@ -486,8 +502,16 @@ pub async fn resume<S: SecretStore>(
             return Ok(account);
         }
         SignedIn::Tokens { access_token } => {
-            match set_preferred_and_activate(vault, &client, account, &access_token, progress).await
-            {
+            // Only a secret Cognito has accepted a code from may be made the preferred MFA;
+            // otherwise the server may hold another app's verified secret and the user would
+            // be locked out. Anything else is enrolled again from Associate.
+            let verified = binding.last_used_step.is_some();
+            let attempt = if verified {
+                set_preferred_and_activate(vault, &client, account, &access_token, progress).await
+            } else {
+                Err(CognitoError::TotpNotEnabled("not verified yet".into()))
+            };
+            match attempt {
                 Err(CognitoError::TotpNotEnabled(_)) => {
                     let caller = Caller::AccessToken(&access_token);
                     let (_, account) =
@@ -544,7 +568,8 @@ async fn reissue<S: SecretStore>(
 }
 
 /// Turns TOTP MFA off for the account's user (signing in with a code first). Pools that
-/// require MFA refuse; their answer is returned as the error. The account stays in the vault.
+/// require MFA refuse; their answer is returned as the error. The account stays in the vault,
+/// pending, with the reason.
 pub async fn disable_mfa<S: SecretStore>(
     vault: &Vault<S>,
     account: &Account,
@@ -556,7 +581,16 @@ pub async fn disable_mfa<S: SecretStore>(
     let (client, account, token) =
         sign_in_with_totp(vault, account, password, flow, prompt, progress).await?;
     client.set_totp_preference(&token, false).await?;
-    Ok(account)
+    // Cognito no longer asks for these codes: say so in the list, and forget the used step so
+    // that `enroll --resume` enrols afresh.
+    Ok(vault.update(&account.id, |a| {
+        a.state = pending(
+            "TOTP MFA is turned off for this user in Cognito; enroll --resume turns it on again",
+        );
+        if let Some(b) = a.cognito.as_mut() {
+            b.last_used_step = None;
+        }
+    })?)
 }
 
 #[cfg(test)]
@@ -590,5 +624,12 @@ mod tests {
             next_step(3010, Some(100), false),
             (101, Duration::from_secs(20))
         );
+    }
+
+    #[test]
+    fn a_recorded_step_at_the_end_of_time_does_not_overflow() {
+        let (step, wait) = next_step(3010, Some(u64::MAX), true);
+        assert_eq!(step, u64::MAX);
+        assert!(wait > MAX_WAIT, "refused by code_for, not waited for");
     }
 }

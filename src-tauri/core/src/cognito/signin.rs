@@ -90,7 +90,8 @@ pub async fn sign_in(
     let mut step = client.initiate(auth_flow, parameters).await?;
     // Cognito may name the user differently in challenges (USER_ID_FOR_SRP, an alias's sub).
     let mut challenge_user = username.to_owned();
-    loop {
+    let mut srp = srp;
+    for _ in 0..MAX_CHALLENGES {
         let (name, session, parameters) = match step {
             AuthStep::Tokens { access_token } => return Ok(SignedIn::Tokens { access_token }),
             AuthStep::Challenge {
@@ -123,7 +124,7 @@ pub async fn sign_in(
                 });
             }
             ChallengeNameType::PasswordVerifier => {
-                let srp = srp.as_ref().ok_or_else(|| {
+                let srp_client = srp.as_ref().ok_or_else(|| {
                     CognitoError::Unexpected("PASSWORD_VERIFIER without SRP".into())
                 })?;
                 let get = |key: &str| {
@@ -131,7 +132,7 @@ pub async fn sign_in(
                         CognitoError::Unexpected(format!("PASSWORD_VERIFIER without {key}"))
                     })
                 };
-                let proof = srp
+                let proof = srp_client
                     .verify(
                         get("SECRET_BLOCK")?,
                         &challenge_user,
@@ -148,6 +149,8 @@ pub async fn sign_in(
                     proof.password_claim_signature,
                 );
                 responses.insert("TIMESTAMP".into(), proof.timestamp);
+                // The SRP client holds the password as a plain String: drop it now.
+                srp = None;
             }
             ChallengeNameType::NewPasswordRequired => {
                 responses.insert("NEW_PASSWORD".into(), prompt.new_password()?.to_string());
@@ -185,7 +188,13 @@ pub async fn sign_in(
         }
         step = client.respond(name, Some(&session), responses).await?;
     }
+    Err(CognitoError::Unexpected(format!(
+        "more than {MAX_CHALLENGES} challenges in one sign-in"
+    )))
 }
+
+/// A real sign-in has a handful of challenges; a server that keeps asking is not followed.
+const MAX_CHALLENGES: usize = 10;
 
 /// Answers SOFTWARE_TOKEN_MFA with `code`.
 pub async fn answer_totp(

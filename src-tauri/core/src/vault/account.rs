@@ -88,6 +88,15 @@ pub struct Account {
 }
 
 impl Account {
+    /// Whether Cognito may expect this account's codes at sign-in: it belongs to a Cognito
+    /// user and a code from its secret was accepted there (on verification or sign-in).
+    /// Removing such an account deserves a warning.
+    pub fn cognito_expects_codes(&self) -> bool {
+        self.cognito
+            .as_ref()
+            .is_some_and(|binding| binding.last_used_step.is_some())
+    }
+
     /// `issuer:label`, or the label alone when there is no issuer: how people name an account.
     pub fn display_name(&self) -> String {
         if self.issuer.is_empty() {

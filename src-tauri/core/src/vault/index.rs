@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::account::Account;
 use crate::atomic_file;
+use crate::otp::OtpParams;
 
 /// The index format written by this version.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -70,11 +71,6 @@ impl Index {
         Index { dir: dir.into() }
     }
 
-    /// The data folder.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// The index file's path.
     pub fn path(&self) -> PathBuf {
         self.dir.join(INDEX_FILE)
@@ -111,6 +107,15 @@ impl Index {
             });
         }
         let file: IndexFile = serde_json::from_slice(&bytes).map_err(corrupt)?;
+        // The OTP settings are re-checked as any input is: a hand-edited `digits` must not
+        // reach code generation.
+        for account in &file.accounts {
+            let p = account.params;
+            OtpParams::new(p.kind, p.algorithm, p.digits).map_err(|e| IndexError::Corrupt {
+                path: path.clone(),
+                reason: format!("account {}: {e}", account.id),
+            })?;
+        }
         Ok(file.accounts)
     }
 

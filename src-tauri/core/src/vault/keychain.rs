@@ -7,10 +7,10 @@
 //! text so that `secret-tool lookup service S username ID | oathtool -b --totp -` works too.
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::account::AccountId;
 use crate::otp::Secret;
@@ -87,10 +87,11 @@ pub trait SecretStore {
 }
 
 /// The OS keychain through `keyring-core`, created on first use so that commands that never
-/// touch a secret (`list`) need no keychain at all.
+/// touch a secret (`list`) need no keychain at all. A failure to reach it is not remembered:
+/// the next call tries again (the app may start before the user's keyring does).
 pub struct KeyringStore {
     service: String,
-    store: OnceLock<Result<Arc<CredentialStore>, KeychainError>>,
+    store: Mutex<Option<Arc<CredentialStore>>>,
     make: fn() -> Result<Arc<CredentialStore>, KeyringError>,
     /// Platform stores get a readable item label; keyring-core's mock store refuses modifiers.
     label_items: bool,
@@ -101,7 +102,7 @@ impl KeyringStore {
     pub fn platform(service: impl Into<String>) -> Self {
         KeyringStore {
             service: service.into(),
-            store: OnceLock::new(),
+            store: Mutex::new(None),
             make: platform_store,
             label_items: true,
         }
@@ -109,26 +110,26 @@ impl KeyringStore {
 
     /// Any keyring-core store (the mock store, in tests that inject failures).
     pub fn with_store(service: impl Into<String>, store: Arc<CredentialStore>) -> Self {
-        let cell = OnceLock::new();
-        let _ = cell.set(Ok(store));
         KeyringStore {
             service: service.into(),
-            store: cell,
+            store: Mutex::new(Some(store)),
             make: platform_store,
             label_items: false,
         }
     }
 
-    /// The keychain service name entries are stored under.
-    pub fn service(&self) -> &str {
-        &self.service
-    }
-
     fn entry(&self, id: &AccountId) -> Result<Entry, KeychainError> {
-        let store = self
-            .store
-            .get_or_init(|| (self.make)().map_err(|e| self.map_error(e, id)))
-            .clone()?;
+        let store = {
+            let mut slot = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            match slot.as_ref() {
+                Some(store) => store.clone(),
+                None => {
+                    let store = (self.make)().map_err(|e| self.map_error(e, id))?;
+                    *slot = Some(store.clone());
+                    store
+                }
+            }
+        };
         let entry = if self.label_items {
             // The label is what keychain browsers (Seahorse, Keychain Access) show.
             let label = format!("CogAuth secret of account {id}");
@@ -144,8 +145,9 @@ impl KeyringStore {
         let (service, id) = (self.service.clone(), id.to_string());
         match error {
             KeyringError::NoEntry => KeychainError::Missing { service, id },
-            // These two carry the stored bytes: never format them.
-            KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => {
+            // These two carry the stored bytes: never format them, and wipe them.
+            KeyringError::BadEncoding(mut bytes) | KeyringError::BadDataFormat(mut bytes, _) => {
+                bytes.zeroize();
                 KeychainError::Corrupt { service, id }
             }
             KeyringError::NoStorageAccess(e) => KeychainError::Locked {
@@ -171,8 +173,7 @@ fn classify_platform_failure(detail: String) -> KeychainError {
             detail: format!("no Secret Service (e.g. gnome-keyring) on the session bus ({detail})"),
         }
     } else if lower.contains("dbus_session_bus_address")
-        || lower.contains("address")
-        || lower.contains("no such file")
+        || lower.contains("failed to connect to address")
         || lower.contains("connection refused")
     {
         KeychainError::Unavailable {

@@ -228,11 +228,6 @@ impl<S: SecretStore> Vault<S> {
         }
     }
 
-    /// The index (for its path, and for tests).
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
-
     /// The secret store.
     pub fn store(&self) -> &S {
         &self.store
@@ -265,9 +260,7 @@ impl<S: SecretStore> Vault<S> {
         check_name("label", &label, !issuer.is_empty())?;
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
-        if let Some(existing) = accounts.iter().find(|a| {
-            a.issuer.eq_ignore_ascii_case(&issuer) && a.label.eq_ignore_ascii_case(&label)
-        }) {
+        if let Some(existing) = accounts.iter().find(|a| same_name(a, &issuer, &label)) {
             return Err(VaultError::Duplicate {
                 name: existing.display_name(),
                 id: existing.id.clone(),
@@ -336,11 +329,11 @@ impl<S: SecretStore> Vault<S> {
         let label = label.trim().to_owned();
         check_name("issuer", &issuer, true)?;
         check_name("label", &label, !issuer.is_empty())?;
-        if let Some(other) = accounts.iter().enumerate().find(|(i, a)| {
-            *i != position
-                && a.issuer.eq_ignore_ascii_case(&issuer)
-                && a.label.eq_ignore_ascii_case(&label)
-        }) {
+        if let Some(other) = accounts
+            .iter()
+            .enumerate()
+            .find(|(i, a)| *i != position && same_name(a, &issuer, &label))
+        {
             return Err(VaultError::Duplicate {
                 name: other.1.display_name(),
                 id: other.1.id.clone(),
@@ -444,7 +437,14 @@ impl<S: SecretStore> Vault<S> {
     }
 }
 
-/// Index of the one account `query` names.
+/// Whether `account` is named `issuer:label`, compared as [`resolve`] compares names.
+fn same_name(account: &Account, issuer: &str, label: &str) -> bool {
+    account.issuer.to_lowercase() == issuer.to_lowercase()
+        && account.label.to_lowercase() == label.to_lowercase()
+}
+
+/// Index of the one account `query` names: an id; else `issuer:label` or a label exactly (any
+/// case); else a prefix of an id, of `issuer:label` or of a label.
 fn resolve(accounts: &[Account], query: &str) -> Result<usize, VaultError> {
     let query = query.trim();
     if let Some(i) = accounts.iter().position(|a| a.id.as_str() == query) {
@@ -455,7 +455,12 @@ fn resolve(accounts: &[Account], query: &str) -> Result<usize, VaultError> {
         .iter()
         .map(|a| a.display_name().to_lowercase())
         .collect();
-    let exact: Vec<usize> = (0..accounts.len()).filter(|&i| names[i] == lower).collect();
+    let mut exact: Vec<usize> = (0..accounts.len()).filter(|&i| names[i] == lower).collect();
+    if exact.is_empty() {
+        exact = (0..accounts.len())
+            .filter(|&i| accounts[i].label.to_lowercase() == lower)
+            .collect();
+    }
     let matches = if exact.is_empty() && !query.is_empty() {
         (0..accounts.len())
             .filter(|&i| {
