@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use cogauth_core::cognito::CognitoError;
 use cogauth_core::qr::QrError;
+use cogauth_core::transfer::ImportError;
 use cogauth_core::{OtpError, UriError, VaultError};
 use serde_json::json;
 
@@ -106,5 +107,31 @@ impl From<OtpError> for CliError {
 impl From<QrError> for CliError {
     fn from(error: QrError) -> Self {
         CliError::input(error.to_string())
+    }
+}
+
+impl From<ImportError> for CliError {
+    fn from(error: ImportError) -> Self {
+        let kind = error.kind();
+        // Vault failures keep the vault's kinds, hence its exit codes (keychain: 4).
+        let exit = match kind {
+            k if k.starts_with("keychain") => 4,
+            "not_found" => 3,
+            "config" => 1,
+            _ => 2,
+        };
+        let message = match &error {
+            ImportError::PasswordRequired { .. } => {
+                format!("cannot import: {error}: give it on stdin with --password-stdin")
+            }
+            ImportError::AddFailed { .. } => format!("cannot import: {error}"),
+            _ if error.changed_nothing() => format!("cannot import: {error}; nothing was imported"),
+            _ => format!("import failed: {error}"),
+        };
+        CliError {
+            kind,
+            message,
+            exit,
+        }
     }
 }

@@ -8,6 +8,7 @@
 mod cognito;
 mod error;
 mod render;
+mod transfer;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -77,6 +78,8 @@ enum Command {
     SigninTest(cognito::SigninArgs),
     /// Turn TOTP MFA off for a Cognito account's user (where the pool allows it)
     DisableMfa(cognito::SigninArgs),
+    /// Import accounts from another authenticator's export (format detected), all or nothing
+    Import(transfer::ImportArgs),
     /// Write the account's otpauth URI as a QR code (reveals the secret)
     Qr {
         /// Id, issuer:label, or an unambiguous prefix
@@ -179,6 +182,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Uri { account } => render::uri(&vault.otpauth_uri(&account)?.to_uri(), json),
         Command::Qr { account, output } => write_qr(&vault, &account, output, json),
+        Command::Import(args) => transfer::import(&vault, args, json),
     }
 }
 

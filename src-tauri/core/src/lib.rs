@@ -5,6 +5,7 @@
 //! - [`vault`]: the account index plus the OS keychain, kept consistent;
 //! - [`cognito`]: signing in to a user pool and enrolling TOTP MFA;
 //! - [`qr`]: QR encoding of URIs;
+//! - [`transfer`]: importing other authenticators' exports, all or nothing;
 //! - [`atomic_file`]: crash-safe owner-only file writes.
 //!
 //! The CLI (`cogauth`) and the desktop shell are adapters over this crate.
@@ -16,6 +17,7 @@ pub mod atomic_file;
 pub mod cognito;
 pub mod otp;
 pub mod qr;
+pub mod transfer;
 pub mod uri;
 pub mod vault;
 

@@ -1,8 +1,9 @@
-//! Core integration tests: the otpauth corpus, the interop exports, and the vault's behaviour
-//! when the keychain fails (injected through keyring-core's mock store).
+//! Core integration tests: the otpauth corpus, the interop exports and their import, and the
+//! vault's behaviour when the keychain fails (injected through keyring-core's mock store).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod transfer;
 mod uri_corpus;
 mod vault_faults;
 

@@ -1,0 +1,224 @@
+//! `cogauth import`: an adapter over `cogauth_core::transfer`. It reads the file (or stdin)
+//! and the password (stdin), asks core for the plan, applies it unless `--dry-run`, and
+//! renders the plan or the report. The rules (formats, duplicates, all or nothing) are core's.
+
+use std::fs::File;
+use std::io::{BufRead, Read, Write};
+
+use clap::Args;
+use cogauth_core::transfer::{self, Duplicate, DuplicateOf, DuplicateReason, ImportWarning};
+use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// `cogauth import <file> [--password-stdin] [--dry-run]`.
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The export to import (otpauth list, Google Authenticator, Aegis, 2FAS, Bitwarden,
+    /// andOTP, FreeOTP+), or '-' to read it from stdin
+    file: String,
+    /// Read the export's password from stdin (first line), for encrypted exports
+    #[arg(long)]
+    password_stdin: bool,
+    /// Show what would be imported and add nothing
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Result<(), CliError> {
+    if args.file == "-" && args.password_stdin {
+        return Err(CliError::usage(
+            "the export and its password cannot both come from stdin: give the export as a file",
+        ));
+    }
+    let data = read_export(&args.file)?;
+    let password = if args.password_stdin {
+        Some(read_password()?)
+    } else {
+        None
+    };
+    let plan = transfer::preview(vault, &data, password.as_ref().map(|p| p.as_bytes()))?;
+    drop((data, password));
+    if !json {
+        for warning in &plan.warnings {
+            eprintln!("cogauth: warning: {warning}");
+        }
+    }
+    let summary = summary(plan.format, plan.new.len(), plan.duplicates.len());
+    if args.dry_run {
+        if json {
+            let would_add: Vec<Value> = plan
+                .new
+                .iter()
+                .map(|uri| {
+                    let mut value = to_json(&uri.params);
+                    value["issuer"] = json!(uri.issuer);
+                    value["label"] = json!(uri.label);
+                    value
+                })
+                .collect();
+            return print_json(
+                plan.format,
+                true,
+                would_add,
+                &plan.duplicates,
+                &plan.warnings,
+            );
+        }
+        let mut lines = vec![format!("{summary} (dry run: nothing was added)")];
+        lines.extend(plan.new.iter().map(|uri| {
+            format!(
+                "would add {} ({})",
+                name(&uri.issuer, &uri.label),
+                detail(&uri.params)
+            )
+        }));
+        lines.extend(plan.duplicates.iter().map(skipped));
+        return print(&lines.join("\n"));
+    }
+    let report = plan.apply(vault)?;
+    if json {
+        let added = report.added.iter().map(to_json).collect();
+        return print_json(
+            report.format,
+            false,
+            added,
+            &report.duplicates,
+            &report.warnings,
+        );
+    }
+    let mut lines = vec![summary];
+    lines.extend(
+        report
+            .added
+            .iter()
+            .map(|a| format!("added {} {}", a.id, a.display_name())),
+    );
+    lines.extend(report.duplicates.iter().map(skipped));
+    print(&lines.join("\n"))
+}
+
+/// The export's bytes, at most one byte more than core accepts (so that core can say it is
+/// too large without the whole of a huge file being read).
+fn read_export(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    let limit = transfer::MAX_INPUT_BYTES as u64 + 1;
+    let cannot = |e: std::io::Error| CliError::input(format!("cannot read {path}: {e}"));
+    let mut data;
+    if path == "-" {
+        data = Zeroizing::new(Vec::new());
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut data)
+            .map_err(cannot)?;
+    } else {
+        let file = File::open(path).map_err(cannot)?;
+        let size = file.metadata().map_err(cannot)?.len();
+        if size > transfer::MAX_INPUT_BYTES as u64 {
+            return Err(transfer::ImportError::TooLarge { size }.into());
+        }
+        // Sized up front so that growing never leaves copies of the export in freed memory.
+        data = Zeroizing::new(Vec::with_capacity(size.min(limit) as usize + 1));
+        file.take(limit).read_to_end(&mut data).map_err(cannot)?;
+    }
+    Ok(data)
+}
+
+/// The first line of stdin, without its line end (spaces are part of a password).
+fn read_password() -> Result<Zeroizing<String>, CliError> {
+    let mut line = Zeroizing::new(String::new());
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::input(format!("cannot read the password from stdin: {e}")))?;
+    if read == 0 {
+        return Err(CliError::input("the password was expected on stdin"));
+    }
+    let end = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(end);
+    Ok(line)
+}
+
+fn summary(format: &str, new: usize, duplicates: usize) -> String {
+    let skipped = if duplicates == 1 {
+        "duplicate"
+    } else {
+        "duplicates"
+    };
+    format!("{format}: {new} new, {duplicates} {skipped} skipped")
+}
+
+fn name(issuer: &str, label: &str) -> String {
+    if issuer.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{issuer}:{label}")
+    }
+}
+
+fn detail(params: &OtpParams) -> String {
+    match params.kind {
+        OtpKind::Totp { period } => format!(
+            "totp {}/{}s, {} digits",
+            params.algorithm, period, params.digits
+        ),
+        OtpKind::Steam { period } => format!("steam {period}s"),
+        OtpKind::Hotp { counter } => format!(
+            "hotp {} #{}, {} digits",
+            params.algorithm, counter, params.digits
+        ),
+    }
+}
+
+fn skipped(duplicate: &Duplicate) -> String {
+    let why = match duplicate.reason {
+        DuplicateReason::SameSecret => "same secret as",
+        DuplicateReason::SameName => "same name as",
+    };
+    let of = match &duplicate.of {
+        DuplicateOf::Existing { id, name } => format!("account {id} {name}"),
+        DuplicateOf::Earlier { entry, name } => format!("entry {entry} {name}"),
+    };
+    format!(
+        "skipped {} (entry {}): {why} {of}",
+        duplicate.name, duplicate.entry
+    )
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn print_json(
+    format: &str,
+    dry_run: bool,
+    added: Vec<Value>,
+    duplicates: &[Duplicate],
+    warnings: &[ImportWarning],
+) -> Result<(), CliError> {
+    let warnings: Vec<Value> = warnings
+        .iter()
+        .map(|w| {
+            let mut value = to_json(w);
+            value["message"] = json!(w.to_string());
+            value
+        })
+        .collect();
+    let body = json!({
+        "format": format,
+        "dry_run": dry_run,
+        "added": added,
+        "duplicates": duplicates,
+        "warnings": warnings,
+    });
+    print(&body.to_string())
+}
+
+fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")))
+}

@@ -1,0 +1,411 @@
+//! Import of other authenticators' exports: one file per format behind the small [`Format`]
+//! trait, detection of the format, and an all-or-nothing import into a [`Vault`].
+//!
+//! The flow, each step a function callers can stop after:
+//! 1. [`read`]: bound the input ([`MAX_INPUT_BYTES`]), [`detect`] the format, and decode
+//!    **every** entry into a validated [`OtpAuthUri`]. A bad entry, a missing or wrong
+//!    password, a hostile file: one [`ImportError`] naming the entry and the reason, and
+//!    nothing decoded.
+//! 2. [`plan`] (or [`preview`] for 1+2): compare with the vault. A duplicate is an entry with
+//!    the same token (secret, kind, algorithm, digits and period; an HOTP counter is state,
+//!    not identity) as an existing account or an earlier entry of the file, or with the same
+//!    `issuer:label` (the vault refuses two accounts with one name). Duplicates are skipped
+//!    and reported, the rest is the [`ImportPlan`].
+//! 3. [`ImportPlan::apply`] (or [`import_into`] for 1–3): add the new accounts through
+//!    [`Vault::add`] (keychain first, index second). If one add fails, the accounts this
+//!    import already added are removed again, so the vault ends as it was.
+//!
+//! Formats, one private module each, whose first comment names the spec followed and what the
+//! conversion drops: `otpauth_list` (also Ente's export), `google_migration`, `aegis` (plain
+//! and encrypted), `two_fas` (plain and encrypted), `bitwarden`, `andotp`, `freeotp_plus`;
+//! [`formats`] lists them in detection order. The trait holds no user-facing text: formats have a stable machine name,
+//! and everything a person reads comes from [`ImportError`] and the caller's own rendering.
+//!
+//! Secrets are held in zeroizing buffers where this module owns the memory (decrypted
+//! plaintexts, derived keys, protobuf payloads, [`Secret`]s); the JSON formats' secrets also
+//! pass through `serde_json` strings, which are freed without being wiped.
+
+mod aegis;
+mod andotp;
+mod bitwarden;
+mod crypto;
+mod error;
+mod freeotp_plus;
+mod google_migration;
+mod json;
+mod otpauth_list;
+mod plan;
+mod protobuf;
+mod two_fas;
+
+use std::cell::OnceCell;
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::otp::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS, Secret};
+use crate::uri::{MAX_NAME_CHARS, OtpAuthUri};
+use crate::vault::{SecretStore, Vault};
+
+pub use error::{EntryProblem, EntryRef, ImportError, Position};
+pub use plan::{Duplicate, DuplicateOf, DuplicateReason, ImportPlan, ImportReport, plan};
+
+/// The largest file imported, in bytes. Real exports are kilobytes; this bounds what a hostile
+/// file can make us parse.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+/// The most entries imported from one file.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// One export format.
+///
+/// `detect` must be cheap and must not fail; `read` decodes every entry or returns the first
+/// error. Neither touches the vault.
+pub trait Format: Sync {
+    /// A stable machine name (`aegis`, `google-authenticator`, …), shown in reports.
+    fn name(&self) -> &'static str;
+    /// Whether `input` is in this format.
+    fn detect(&self, input: &Input<'_>) -> bool;
+    /// Whether `input` is encrypted, so that [`Format::read`] needs a password.
+    fn needs_password(&self, input: &Input<'_>) -> bool;
+    /// Decodes every account of `input`, in file order.
+    fn read(&self, input: &Input<'_>, password: Option<&[u8]>) -> Result<Decoded, ImportError>;
+}
+
+/// The formats, in the order detection tries them.
+static FORMATS: &[&dyn Format] = &[
+    &google_migration::GoogleMigration,
+    &otpauth_list::OtpauthList,
+    &aegis::Aegis,
+    &two_fas::TwoFas,
+    &bitwarden::Bitwarden,
+    &freeotp_plus::FreeOtpPlus,
+    &andotp::AndOtp,
+];
+
+/// Every format CogAuth imports.
+pub fn formats() -> &'static [&'static dyn Format] {
+    FORMATS
+}
+
+/// The bytes of a file to import, size-checked, with its text and JSON views computed once
+/// and shared by every format's `detect` and `read`.
+pub struct Input<'a> {
+    bytes: &'a [u8],
+    json: OnceCell<Option<Result<Value, String>>>,
+}
+
+impl<'a> Input<'a> {
+    /// Wraps `bytes`, refusing more than [`MAX_INPUT_BYTES`].
+    pub fn new(bytes: &'a [u8]) -> Result<Self, ImportError> {
+        if bytes.len() > MAX_INPUT_BYTES {
+            return Err(ImportError::TooLarge {
+                size: bytes.len() as u64,
+            });
+        }
+        Ok(Input {
+            bytes,
+            json: OnceCell::new(),
+        })
+    }
+
+    /// The raw bytes.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The text, without a leading byte-order mark; `None` if it is not UTF-8.
+    pub fn text(&self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes)
+            .ok()
+            .map(|t| t.strip_prefix('\u{feff}').unwrap_or(t))
+    }
+
+    /// The parsed JSON document, when the text starts like one and parses.
+    pub(crate) fn json(&self) -> Option<&Value> {
+        self.json_result().and_then(|r| r.as_ref().ok())
+    }
+
+    fn json_result(&self) -> Option<&Result<Value, String>> {
+        self.json
+            .get_or_init(|| {
+                let text = self.text()?;
+                let trimmed = text.trim_start();
+                if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
+                    return None;
+                }
+                // serde_json bounds nesting (128 levels), so hostile depth is an error, not a
+                // stack overflow. Its messages give a position, never the content.
+                Some(serde_json::from_str(text).map_err(|e| e.to_string()))
+            })
+            .as_ref()
+    }
+}
+
+/// A non-fatal finding about a file that was read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportWarning {
+    /// A Google Authenticator export spread over several QR codes, of which only some are in
+    /// the file: the accounts of the missing ones are not imported.
+    IncompleteBatch {
+        /// Parts of the batch in the file.
+        present: u64,
+        /// Parts the batch has.
+        size: u64,
+    },
+}
+
+impl fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportWarning::IncompleteBatch { present, size } => write!(
+                f,
+                "this Google Authenticator export has {size} parts (QR codes) but the file holds only {present}; the accounts of the other parts are not imported"
+            ),
+        }
+    }
+}
+
+/// What a format read from a file.
+#[derive(Debug)]
+pub struct Decoded {
+    /// The format's name.
+    pub format: &'static str,
+    /// Every account, in file order.
+    pub accounts: Vec<OtpAuthUri>,
+    /// Findings that did not stop the import.
+    pub warnings: Vec<ImportWarning>,
+}
+
+impl Decoded {
+    fn new(format: &'static str, accounts: Vec<OtpAuthUri>) -> Self {
+        Decoded {
+            format,
+            accounts,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// The format of `input`.
+pub fn detect(input: &Input<'_>) -> Result<&'static dyn Format, ImportError> {
+    if input.bytes().iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Empty);
+    }
+    if let Some(format) = FORMATS.iter().find(|f| f.detect(input)) {
+        return Ok(*format);
+    }
+    Err(match (input.text(), input.json_result()) {
+        (None, _) => ImportError::NotUtf8,
+        (Some(_), Some(Err(reason))) => ImportError::InvalidJson(reason.clone()),
+        _ => ImportError::UnknownFormat,
+    })
+}
+
+/// Decodes every account of a file, detecting its format. `password` is used only by
+/// encrypted files.
+pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError> {
+    let input = Input::new(data)?;
+    let format = detect(&input)?;
+    if password.is_none() && format.needs_password(&input) {
+        return Err(ImportError::PasswordRequired {
+            format: format.name(),
+        });
+    }
+    let decoded = format.read(&input, password)?;
+    if decoded.accounts.is_empty() {
+        return Err(ImportError::NoAccounts {
+            format: format.name(),
+        });
+    }
+    check_count(decoded.accounts.len())?;
+    Ok(decoded)
+}
+
+/// Reads a file and plans its import into `vault`: what would be added, what is a duplicate.
+/// Changes nothing.
+pub fn preview<S: SecretStore>(
+    vault: &Vault<S>,
+    data: &[u8],
+    password: Option<&[u8]>,
+) -> Result<ImportPlan, ImportError> {
+    plan(vault, read(data, password)?)
+}
+
+/// Imports a file into `vault`, all or nothing: see the module documentation.
+pub fn import_into<S: SecretStore>(
+    vault: &Vault<S>,
+    data: &[u8],
+    password: Option<&[u8]>,
+) -> Result<ImportReport, ImportError> {
+    preview(vault, data, password)?.apply(vault)
+}
+
+fn check_count(count: usize) -> Result<(), ImportError> {
+    if count > MAX_ENTRIES {
+        return Err(ImportError::TooManyEntries { count });
+    }
+    Ok(())
+}
+
+/// An account from a format's fields: names trimmed and checked as the vault will check them
+/// (at most 256 characters, no control characters, not both empty), so that a bad name is
+/// refused while reading and not halfway through adding.
+fn account(
+    issuer: &str,
+    label: &str,
+    params: OtpParams,
+    secret: Secret,
+) -> Result<OtpAuthUri, EntryProblem> {
+    checked(OtpAuthUri {
+        issuer: issuer.to_owned(),
+        label: label.to_owned(),
+        params,
+        secret,
+    })
+}
+
+/// [`account`]'s name checks for an already built URI.
+fn checked(mut uri: OtpAuthUri) -> Result<OtpAuthUri, EntryProblem> {
+    uri.issuer = checked_name(&uri.issuer, "issuer")?;
+    uri.label = checked_name(&uri.label, "label")?;
+    if uri.issuer.is_empty() && uri.label.is_empty() {
+        return Err(EntryProblem::NoName);
+    }
+    Ok(uri)
+}
+
+fn checked_name(text: &str, what: &'static str) -> Result<String, EntryProblem> {
+    let text = text.trim();
+    if text.chars().count() > MAX_NAME_CHARS {
+        return Err(EntryProblem::NameTooLong(what));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(EntryProblem::ControlCharacters(what));
+    }
+    Ok(text.to_owned())
+}
+
+/// `Issuer:Label` in one name, as otpauth labels and several exports write it: split at the
+/// first colon when no separate issuer is given, and a repeated `issuer:` prefix dropped.
+fn split_name<'n>(issuer: &'n str, name: &'n str) -> (&'n str, &'n str) {
+    let issuer = issuer.trim();
+    if issuer.is_empty() {
+        return match name.split_once(':') {
+            Some((issuer, label)) => (issuer, label),
+            None => ("", name),
+        };
+    }
+    let label = name
+        .strip_prefix(issuer)
+        .and_then(|rest| rest.strip_prefix(':'))
+        .unwrap_or(name);
+    (issuer, label)
+}
+
+/// The kinds the JSON formats name: `totp`, `hotp`, `steam`, any case.
+#[derive(Clone, Copy)]
+enum KindName {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl KindName {
+    fn parse(text: &str) -> Result<Self, EntryProblem> {
+        match text.to_ascii_lowercase().as_str() {
+            "totp" => Ok(KindName::Totp),
+            "hotp" => Ok(KindName::Hotp),
+            "steam" => Ok(KindName::Steam),
+            _ => Err(unsupported_type(text)),
+        }
+    }
+
+    /// The validated parameters; missing settings take the usual defaults (SHA1, 6 digits or
+    /// 5 for Steam, 30 s, counter 0).
+    fn params(
+        self,
+        algorithm: Option<&str>,
+        digits: Option<u32>,
+        period: Option<u32>,
+        counter: Option<u64>,
+    ) -> Result<OtpParams, EntryProblem> {
+        let algorithm: Algorithm = match algorithm {
+            Some(name) => name.parse().map_err(EntryProblem::Otp)?,
+            None => Algorithm::Sha1,
+        };
+        let (kind, default_digits) = match self {
+            KindName::Totp => (
+                OtpKind::Totp {
+                    period: period.unwrap_or(30),
+                },
+                6,
+            ),
+            KindName::Hotp => (
+                OtpKind::Hotp {
+                    counter: counter.unwrap_or(0),
+                },
+                6,
+            ),
+            KindName::Steam => (
+                OtpKind::Steam {
+                    period: period.unwrap_or(30),
+                },
+                STEAM_DIGITS,
+            ),
+        };
+        OtpParams::new(kind, algorithm, digits.unwrap_or(default_digits)).map_err(EntryProblem::Otp)
+    }
+}
+
+/// An OTP type name no format here reads, shortened for the message.
+fn unsupported_type(text: &str) -> EntryProblem {
+    EntryProblem::UnsupportedType(error::shorten(&text.chars().take(16).collect::<String>()))
+}
+
+/// A base32 secret from a JSON field.
+fn base32_secret(text: &str) -> Result<Secret, EntryProblem> {
+    Secret::from_base32(text).map_err(EntryProblem::Otp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_name_follows_the_otpauth_label_rule() {
+        assert_eq!(split_name("", "ACME:alice"), ("ACME", "alice"));
+        assert_eq!(split_name("", "alice"), ("", "alice"));
+        assert_eq!(split_name("ACME", "ACME:alice"), ("ACME", "alice"));
+        assert_eq!(split_name("ACME", "Other:alice"), ("ACME", "Other:alice"));
+    }
+
+    #[test]
+    fn fail_names_the_vault_would_refuse_are_refused_while_reading() {
+        let secret = || Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid");
+        let params = OtpParams::default_totp();
+        assert_eq!(
+            account(" ", "", params, secret()).expect_err("no name"),
+            EntryProblem::NoName
+        );
+        assert_eq!(
+            account("a\u{7}", "b", params, secret()).expect_err("bell"),
+            EntryProblem::ControlCharacters("issuer")
+        );
+        assert_eq!(
+            account("", &"x".repeat(257), params, secret()).expect_err("long"),
+            EntryProblem::NameTooLong("label")
+        );
+        let ok = account(" ACME ", " alice ", params, secret()).expect("trimmed");
+        assert_eq!((ok.issuer.as_str(), ok.label.as_str()), ("ACME", "alice"));
+    }
+
+    #[test]
+    fn fail_oversized_input_is_refused_before_parsing() {
+        let big = vec![b'x'; MAX_INPUT_BYTES + 1];
+        assert!(matches!(
+            Input::new(&big),
+            Err(ImportError::TooLarge { size }) if size == MAX_INPUT_BYTES as u64 + 1
+        ));
+    }
+}
