@@ -11,6 +11,7 @@ mod cli_contract;
 mod cognito;
 mod crash_safety;
 mod emulator;
+mod export;
 mod import;
 mod keychain;
 mod oathtool;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use cogauth_core::cognito::CognitoError;
 use cogauth_core::qr::QrError;
-use cogauth_core::transfer::ImportError;
+use cogauth_core::transfer::{ExportError, ImportError};
 use cogauth_core::{OtpError, UriError, VaultError};
 use serde_json::json;
 
@@ -132,6 +132,23 @@ impl From<ImportError> for CliError {
             kind,
             message,
             exit,
+        }
+    }
+}
+
+impl From<ExportError> for CliError {
+    fn from(error: ExportError) -> Self {
+        match error {
+            ExportError::Vault(vault) => {
+                let mut cli = CliError::from(vault);
+                cli.message = format!("cannot export: {}; nothing was written", cli.message);
+                cli
+            }
+            other => CliError {
+                kind: other.kind(),
+                message: format!("cannot export: {other}; nothing was written"),
+                exit: 2,
+            },
         }
     }
 }

@@ -80,6 +80,8 @@ enum Command {
     DisableMfa(cognito::SigninArgs),
     /// Import accounts from another authenticator's export (format detected), all or nothing
     Import(transfer::ImportArgs),
+    /// Export every account: an otpauth list (plaintext) or an encrypted Aegis vault file
+    Export(transfer::ExportArgs),
     /// Write the account's otpauth URI as a QR code (reveals the secret)
     Qr {
         /// Id, issuer:label, or an unambiguous prefix
@@ -183,6 +185,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Uri { account } => render::uri(&vault.otpauth_uri(&account)?.to_uri(), json),
         Command::Qr { account, output } => write_qr(&vault, &account, output, json),
         Command::Import(args) => transfer::import(&vault, args, json),
+        Command::Export(args) => transfer::export(&vault, args, json),
     }
 }
 

@@ -1,13 +1,17 @@
 //! `cogauth import`: an adapter over `cogauth_core::transfer`. It reads the file (or stdin)
 //! and the password (stdin), asks core for the plan, applies it unless `--dry-run`, and
 //! renders the plan or the report. The rules (formats, duplicates, all or nothing) are core's.
+//!
+//! `cogauth export`: checks the confirmation flags, reads the password (stdin), asks core for
+//! the export and writes it owner-only and atomically (or, for a confirmed otpauth list, to
+//! stdout).
 
 use std::fs::File;
 use std::io::{BufRead, Read, Write};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use cogauth_core::transfer::{self, Duplicate, DuplicateOf, DuplicateReason, ImportWarning};
-use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault};
+use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, atomic_file};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
@@ -98,6 +102,111 @@ pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Resu
     );
     lines.extend(report.duplicates.iter().map(skipped));
     print(&lines.join("\n"))
+}
+
+/// `cogauth export --format otpauth|encrypted --output FILE [--password-stdin]
+/// [--i-understand-plaintext]`.
+#[derive(Args)]
+pub struct ExportArgs {
+    /// otpauth: one otpauth URI per line, every secret in plain text; encrypted: an Aegis vault
+    /// file encrypted with the password read by --password-stdin
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// The file to write (owner-only, replaced atomically); '-' writes an otpauth list to stdout
+    #[arg(long, short, value_name = "FILE")]
+    output: String,
+    /// Read the password of the encrypted export from stdin (first line)
+    #[arg(long)]
+    password_stdin: bool,
+    /// Confirm that the otpauth export holds every secret unencrypted
+    #[arg(long)]
+    i_understand_plaintext: bool,
+}
+
+/// What `cogauth export` writes.
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// One otpauth URI per line (plaintext)
+    Otpauth,
+    /// An Aegis vault file, password-encrypted
+    Encrypted,
+}
+
+pub fn export(vault: &Vault<KeyringStore>, args: ExportArgs, json: bool) -> Result<(), CliError> {
+    let to_stdout = args.output == "-";
+    // Every refusal comes before the keychain is touched.
+    let password = match args.format {
+        ExportFormat::Otpauth => {
+            if !args.i_understand_plaintext {
+                return Err(CliError::usage(
+                    "an otpauth export holds every secret unencrypted: add --i-understand-plaintext to confirm, or use --format encrypted",
+                ));
+            }
+            if args.password_stdin {
+                return Err(CliError::usage(
+                    "--password-stdin is for --format encrypted; an otpauth export has no password",
+                ));
+            }
+            None
+        }
+        ExportFormat::Encrypted => {
+            if to_stdout {
+                return Err(CliError::usage(
+                    "the encrypted export is written to a file: give --output FILE ('-' is for --format otpauth)",
+                ));
+            }
+            if !args.password_stdin {
+                return Err(CliError::usage(
+                    "the encrypted export needs a password: give it on stdin with --password-stdin",
+                ));
+            }
+            let password = read_password()?;
+            if password.is_empty() {
+                return Err(CliError::input(
+                    "the password on stdin is empty; an encrypted export needs one",
+                ));
+            }
+            Some(password)
+        }
+    };
+    // The count is the index's; core reads it again with the secrets.
+    let count = vault.accounts()?.len();
+    if count == 0 {
+        return Err(CliError::input(
+            "the vault has no accounts; nothing was written",
+        ));
+    }
+    let (bytes, format) = match &password {
+        None => {
+            let text = transfer::export_otpauth(vault)?;
+            (Zeroizing::new(text.as_bytes().to_vec()), "otpauth")
+        }
+        Some(password) => (
+            transfer::export_aegis_encrypted(vault, password.as_bytes(), &mut getrandom::fill)?,
+            "aegis-encrypted",
+        ),
+    };
+    drop(password);
+    if to_stdout {
+        let mut out = std::io::stdout().lock();
+        return out
+            .write_all(&bytes)
+            .and_then(|()| out.flush())
+            .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")));
+    }
+    atomic_file::write_private(std::path::Path::new(&args.output), &bytes)
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", args.output)))?;
+    drop(bytes);
+    if json {
+        return print(
+            &json!({"format": format, "output": args.output, "accounts": count}).to_string(),
+        );
+    }
+    let accounts = if count == 1 { "account" } else { "accounts" };
+    print(&format!(
+        "exported {count} {accounts} to {} ({format})",
+        args.output
+    ))
 }
 
 /// The export's bytes, at most one byte more than core accepts (so that core can say it is

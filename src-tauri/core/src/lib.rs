@@ -5,7 +5,8 @@
 //! - [`vault`]: the account index plus the OS keychain, kept consistent;
 //! - [`cognito`]: signing in to a user pool and enrolling TOTP MFA;
 //! - [`qr`]: QR encoding of URIs;
-//! - [`transfer`]: importing other authenticators' exports, all or nothing;
+//! - [`transfer`]: importing other authenticators' exports (all or nothing), and exporting
+//!   an otpauth list or an encrypted Aegis-format backup;
 //! - [`atomic_file`]: crash-safe owner-only file writes.
 //!
 //! The CLI (`cogauth`) and the desktop shell are adapters over this crate.

@@ -1,6 +1,6 @@
-//! The decryption the encrypted formats share: AES-256-GCM (NIST SP 800-38D) over RustCrypto's
-//! `aes-gcm`, and the hex and base64 decoding their files wrap keys and data in. Key material
-//! and plaintexts live in zeroizing buffers.
+//! The encryption the encrypted formats share: AES-256-GCM (NIST SP 800-38D) over RustCrypto's
+//! `aes-gcm` (open for imports, seal for the encrypted export), and the hex and base64 decoding
+//! their files wrap keys and data in. Key material and plaintexts live in zeroizing buffers.
 
 use aes_gcm::aead::AeadInOut;
 use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
@@ -30,6 +30,22 @@ pub(super) fn aes256gcm_open(
         .decrypt_inout_detached(&nonce, &[], buffer.as_mut_slice().into(), &tag)
         .ok()?;
     Some(buffer)
+}
+
+/// Encrypts `plaintext`, returning the ciphertext (same length) and the detached tag, as Aegis
+/// stores them. `None` only for a key or nonce of the wrong length.
+pub(super) fn aes256gcm_seal(
+    key: &[u8],
+    nonce: &[u8],
+    plaintext: &[u8],
+) -> Option<(Vec<u8>, [u8; TAG_LEN])> {
+    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
+    let nonce = Nonce::try_from(nonce).ok()?;
+    let mut buffer = plaintext.to_vec();
+    let tag = cipher
+        .encrypt_inout_detached(&nonce, &[], buffer.as_mut_slice().into())
+        .ok()?;
+    Some((buffer, tag.into()))
 }
 
 /// Hex in either case.
@@ -66,6 +82,22 @@ mod tests {
         tag[0] ^= 1;
         assert!(aes256gcm_open(&key, &nonce, &ciphertext, &tag).is_none());
         assert!(aes256gcm_open(&key[..16], &nonce, &ciphertext, &tag).is_none());
+    }
+
+    #[test]
+    fn seals_the_nist_vector_and_opens_what_it_sealed() {
+        let key = hex("31bdadd96698c204aa9ce1448ea94ae1fb4a9a0b3c9d773b51bb1822666b8f22").unwrap();
+        let nonce = hex("0d18e06c7c725ac9e362e1ce").unwrap();
+        let plaintext = hex("2db5168e932556f8089a0622981d017d").unwrap();
+        let (ciphertext, tag) = aes256gcm_seal(&key, &nonce, &plaintext).expect("sealed");
+        assert_eq!(
+            ciphertext,
+            *hex("fa4362189661d163fcd6a56d8bf0405a").unwrap()
+        );
+        assert_eq!(tag[..], *hex("d636ac1bbedd5cc3ee727dc2ab4a9489").unwrap());
+        let opened = aes256gcm_open(&key, &nonce, &ciphertext, &tag).expect("authentic");
+        assert_eq!(*opened, *plaintext);
+        assert!(aes256gcm_seal(&key[..16], &nonce, &plaintext).is_none());
     }
 
     #[test]

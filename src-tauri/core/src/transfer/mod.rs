@@ -21,6 +21,9 @@
 //! [`formats`] lists them in detection order. The trait holds no user-facing text: formats have a stable machine name,
 //! and everything a person reads comes from [`ImportError`] and the caller's own rendering.
 //!
+//! Export, the other way ([`export_otpauth`], [`export_aegis_encrypted`]), is in `export`: an
+//! otpauth list, or an encrypted Aegis vault file this module's Aegis reader opens.
+//!
 //! Secrets are held in zeroizing buffers where this module owns the memory (decrypted
 //! plaintexts, derived keys, protobuf payloads, [`Secret`]s); the JSON formats' secrets also
 //! pass through `serde_json` strings, which are freed without being wiped.
@@ -30,6 +33,7 @@ mod andotp;
 mod bitwarden;
 mod crypto;
 mod error;
+mod export;
 mod freeotp_plus;
 mod google_migration;
 mod json;
@@ -48,6 +52,7 @@ use crate::uri::{MAX_NAME_CHARS, OtpAuthUri};
 use crate::vault::{SecretStore, Vault};
 
 pub use error::{EntryProblem, EntryRef, ImportError, Position};
+pub use export::{ExportError, RandomSource, export_aegis_encrypted, export_otpauth};
 pub use plan::{Duplicate, DuplicateOf, DuplicateReason, ImportPlan, ImportReport, plan};
 
 /// The largest file imported, in bytes. Real exports are kilobytes; this bounds what a hostile

@@ -14,8 +14,8 @@ use cogauth_core::transfer::{
     self, Decoded, DuplicateOf, DuplicateReason, ImportError, ImportWarning, Input, MAX_ENTRIES,
 };
 use cogauth_core::{
-    AccountId, KeychainError, KeyringStore, NewAccount, OtpAuthUri, OtpKind, Secret, SecretStore,
-    Vault, VaultError,
+    AccountId, AccountState, KeychainError, KeyringStore, NewAccount, OtpAuthUri, OtpKind, Secret,
+    SecretStore, Vault, VaultError,
 };
 use keyring_core::{CredentialStore, mock};
 
@@ -766,4 +766,218 @@ fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
             started.elapsed()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: what the exporter writes, the importer reads back field for field.
+
+/// A vault holding the seven plain.txt accounts (TOTP, HOTP and Steam) plus a pending one.
+fn export_source() -> Fixture {
+    let fixture = Fixture::new();
+    let vault = fixture.vault();
+    transfer::import_into(&vault, &interop("aegis_plain.json"), None).unwrap();
+    vault
+        .add(NewAccount {
+            state: AccountState::Pending {
+                pending_reason: "enrolment not finished".to_owned(),
+            },
+            ..NewAccount::from(
+                OtpAuthUri::parse(
+                    "otpauth://totp/Cognito:pending?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8&period=60&algorithm=SHA256",
+                )
+                .unwrap(),
+            )
+        })
+        .unwrap();
+    fixture
+}
+
+/// Every account of a vault with its secret, in the vault's order.
+fn vault_fields<S: SecretStore>(vault: &Vault<S>) -> Vec<[String; 7]> {
+    vault
+        .accounts()
+        .unwrap()
+        .iter()
+        .map(|a| fields(&vault.otpauth_uri(a.id.as_str()).unwrap()))
+        .collect()
+}
+
+const EXPORT_PASSWORD: &[u8] = b"correct horse battery staple";
+
+fn encrypted_export(fixture: &Fixture) -> Vec<u8> {
+    transfer::export_aegis_encrypted(&fixture.vault(), EXPORT_PASSWORD, &mut getrandom::fill)
+        .unwrap()
+        .to_vec()
+}
+
+#[test]
+fn encrypted_export_imports_into_an_empty_vault_field_for_field() {
+    let source = export_source();
+    let want = vault_fields(&source.vault());
+    assert_eq!(want.len(), 8);
+    let file = encrypted_export(&source);
+
+    // The shape Aegis writes: one password slot with Aegis's scrypt settings.
+    let json: serde_json::Value = serde_json::from_slice(&file).unwrap();
+    assert_eq!(json["version"], 1);
+    let slots = json["header"]["slots"].as_array().unwrap();
+    assert_eq!(slots.len(), 1);
+    assert_eq!(slots[0]["type"], 1);
+    assert_eq!(
+        (
+            slots[0]["n"].clone(),
+            slots[0]["r"].clone(),
+            slots[0]["p"].clone()
+        ),
+        (32768.into(), 8.into(), 1.into())
+    );
+    assert_eq!(slots[0]["salt"].as_str().unwrap().len(), 64);
+    assert_eq!(slots[0]["key"].as_str().unwrap().len(), 64);
+    assert_eq!(slots[0]["key_params"]["nonce"].as_str().unwrap().len(), 24);
+    assert_eq!(slots[0]["key_params"]["tag"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        json["header"]["params"]["nonce"].as_str().unwrap().len(),
+        24
+    );
+    assert_eq!(json["header"]["params"]["tag"].as_str().unwrap().len(), 32);
+    assert!(json["db"].is_string());
+
+    let target = Fixture::new();
+    let copy = target.vault();
+    assert!(copy.accounts().unwrap().is_empty());
+    let report = transfer::import_into(&copy, &file, Some(EXPORT_PASSWORD)).unwrap();
+    assert_eq!(report.format, "aegis");
+    assert_eq!(report.added.len(), 8);
+    assert!(report.duplicates.is_empty());
+    assert_eq!(vault_fields(&copy), want);
+    // The pending account comes back as an ordinary one; kinds survive.
+    let accounts = copy.accounts().unwrap();
+    let kinds: Vec<&str> = accounts.iter().map(|a| a.params.kind.name()).collect();
+    assert!(kinds.contains(&"hotp") && kinds.contains(&"steam") && kinds.contains(&"totp"));
+}
+
+#[test]
+fn fail_encrypted_export_with_a_wrong_or_no_password_imports_nothing() {
+    let source = export_source();
+    let file = encrypted_export(&source);
+    let target = Fixture::new();
+    let error = transfer::import_into(
+        &target.vault(),
+        &file,
+        Some(b"correct horse battery stapler"),
+    )
+    .unwrap_err();
+    assert_eq!(error.kind(), "wrong_password", "{error}");
+    let error = transfer::import_into(&target.vault(), &file, None).unwrap_err();
+    assert_eq!(error.kind(), "password_required", "{error}");
+    assert_eq!(target.index_text(), None);
+    assert!(target.stored_ids().is_empty());
+}
+
+#[test]
+fn otpauth_export_includes_pending_accounts_and_imports_back_field_for_field() {
+    let source = export_source();
+    let want = vault_fields(&source.vault());
+    let text = transfer::export_otpauth(&source.vault()).unwrap();
+    assert_eq!(text.lines().count(), 8);
+    assert!(text.ends_with('\n'));
+    assert!(
+        text.contains("otpauth://totp/Cognito:pending?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    );
+
+    let target = Fixture::new();
+    let copy = target.vault();
+    let report = transfer::import_into(&copy, text.as_bytes(), None).unwrap();
+    assert_eq!(report.format, "otpauth");
+    assert_eq!(report.added.len(), 8);
+    assert_eq!(vault_fields(&copy), want);
+}
+
+#[test]
+fn encrypted_export_holds_no_secret_in_the_clear() {
+    let source = export_source();
+    let vault = source.vault();
+    let file = encrypted_export(&source);
+    let original = String::from_utf8(file.clone()).unwrap();
+    let text = original.to_uppercase();
+    let accounts = vault.accounts().unwrap();
+    assert_eq!(accounts.len(), 8);
+    for account in &accounts {
+        let secret = vault.secret(account).unwrap();
+        let base32 = secret.to_base32();
+        assert!(
+            !text.contains(base32.as_str()),
+            "{} in base32",
+            account.label
+        );
+        assert!(
+            !file
+                .windows(secret.expose().len())
+                .any(|w| w == secret.expose()),
+            "{} raw",
+            account.label
+        );
+        let hex = data_encoding::HEXUPPER.encode(secret.expose());
+        assert!(!text.contains(&hex), "{} in hex", account.label);
+        // Names are inside the encrypted database too.
+        assert!(!original.contains(&account.label), "{}", account.label);
+    }
+    assert!(
+        !file
+            .windows(EXPORT_PASSWORD.len())
+            .any(|w| w == EXPORT_PASSWORD)
+    );
+}
+
+#[test]
+fn two_encrypted_exports_of_one_vault_share_no_salt_key_or_nonce() {
+    let source = export_source();
+    let (one, two) = (encrypted_export(&source), encrypted_export(&source));
+    assert_ne!(one, two);
+    let one: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let two: serde_json::Value = serde_json::from_slice(&two).unwrap();
+    let slot = |v: &serde_json::Value, field: &str| v["header"]["slots"][0][field].clone();
+    for field in ["salt", "key", "uuid"] {
+        assert_ne!(slot(&one, field), slot(&two, field), "{field}");
+    }
+    assert_ne!(
+        one["header"]["slots"][0]["key_params"]["nonce"],
+        two["header"]["slots"][0]["key_params"]["nonce"]
+    );
+    assert_ne!(
+        one["header"]["params"]["nonce"],
+        two["header"]["params"]["nonce"]
+    );
+    assert_ne!(one["db"], two["db"]);
+}
+
+#[test]
+fn fail_keychain_failure_aborts_the_export() {
+    let source = export_source();
+    let vault = source.vault();
+    let victim = vault.accounts().unwrap()[3].clone();
+    let entry =
+        keyring_core::Entry::new_in_store(&source.store, SERVICE, victim.id.as_str()).unwrap();
+    let cred: &mock::Cred = entry.as_any().downcast_ref().unwrap();
+    cred.set_error(keyring_core::Error::NoStorageAccess(
+        "locked by test".into(),
+    ));
+    let error = transfer::export_otpauth(&vault).unwrap_err();
+    assert_eq!(error.kind(), "keychain_locked", "{error}");
+    cred.set_error(keyring_core::Error::NoStorageAccess(
+        "locked by test".into(),
+    ));
+    let error = transfer::export_aegis_encrypted(&vault, EXPORT_PASSWORD, &mut getrandom::fill)
+        .unwrap_err();
+    assert_eq!(error.kind(), "keychain_locked", "{error}");
+    assert!(!error.to_string().contains("4SJHB4GSD43F"), "{error}");
+}
+
+#[test]
+fn fail_random_source_failure_aborts_the_encrypted_export() {
+    let source = export_source();
+    let mut broken = |_: &mut [u8]| Err(getrandom::Error::UNSUPPORTED);
+    let error = transfer::export_aegis_encrypted(&source.vault(), EXPORT_PASSWORD, &mut broken)
+        .unwrap_err();
+    assert_eq!(error.kind(), "internal", "{error}");
 }
