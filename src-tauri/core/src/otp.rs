@@ -241,7 +241,9 @@ impl std::str::FromStr for Algorithm {
             "SHA1" => Ok(Algorithm::Sha1),
             "SHA256" => Ok(Algorithm::Sha256),
             "SHA512" => Ok(Algorithm::Sha512),
-            _ => Err(OtpError::UnknownAlgorithm(text.chars().take(32).collect())),
+            _ => Err(OtpError::UnknownAlgorithm(
+                text.chars().filter(|c| !c.is_control()).take(32).collect(),
+            )),
         }
     }
 }

@@ -147,7 +147,13 @@ impl OtpAuthUri {
         let (raw_label, query) = rest.split_once('?').unwrap_or((rest, ""));
         let kind_name = kind_name.to_ascii_lowercase();
         if !matches!(kind_name.as_str(), "totp" | "hotp" | "steam") {
-            return Err(UriError::UnknownType(kind_name.chars().take(16).collect()));
+            return Err(UriError::UnknownType(
+                kind_name
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(16)
+                    .collect(),
+            ));
         }
 
         let mut secret_text: Option<Zeroizing<String>> = None;

@@ -32,7 +32,10 @@ pub(super) const MAX_SCRYPT_RP: u64 = 64;
 /// The most memory scrypt may use (128·N·r bytes).
 pub(super) const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
 /// Password slots tried at most: each costs one scrypt run.
-const MAX_PASSWORD_SLOTS: usize = 8;
+const MAX_PASSWORD_SLOTS: usize = 4;
+/// The most scrypt work (N·r·p summed over the slots tried) a file may ask for: 16 times
+/// Aegis's own default (2^15·8·1), so a wrong password cannot cost minutes of CPU.
+const MAX_TOTAL_SCRYPT_WORK: u64 = 1 << 22;
 /// The longest scrypt salt accepted, in bytes (Aegis writes 32).
 const MAX_SALT_BYTES: usize = 1024;
 /// Aegis's slot type for a password slot (0 is a raw key, 2 biometric).
@@ -262,6 +265,18 @@ fn decrypt_db(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let total_work = parsed.iter().fold(0u64, |sum, slot| {
+        let work = (1u64 << slot.log_n)
+            .saturating_mul(u64::from(slot.r))
+            .saturating_mul(u64::from(slot.p));
+        sum.saturating_add(work)
+    });
+    if total_work > MAX_TOTAL_SCRYPT_WORK {
+        return Err(ImportError::malformed(
+            NAME,
+            "its password slots together ask for far more key-derivation work than Aegis uses",
+        ));
+    }
     let params = header.object("params").map_err(malformed)?;
     let field = |name| {
         crypto::hex(params.str(name).map_err(malformed)?).ok_or_else(|| {

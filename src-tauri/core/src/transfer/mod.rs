@@ -139,11 +139,38 @@ impl<'a> Input<'a> {
                     return None;
                 }
                 // serde_json bounds nesting (128 levels), so hostile depth is an error, not a
-                // stack overflow. Its messages give a position, never the content.
+                // stack overflow; width is bounded here, before parsing, because each object
+                // or array costs hundreds of bytes in memory. Messages give a position, never
+                // the content.
+                if json_containers(text) > MAX_JSON_CONTAINERS {
+                    return Some(Err(format!(
+                        "more than {MAX_JSON_CONTAINERS} JSON objects and arrays"
+                    )));
+                }
                 Some(serde_json::from_str(text).map_err(|e| e.to_string()))
             })
             .as_ref()
     }
+}
+
+/// The most JSON objects and arrays parsed from one file: far above any real export (a few per
+/// account), low enough that a wide hostile file cannot take gigabytes to parse.
+const MAX_JSON_CONTAINERS: usize = 100_000;
+
+/// Counts `{` and `[` outside strings, without parsing.
+fn json_containers(text: &str) -> usize {
+    let (mut count, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (false, _, b'"') => in_string = true,
+            (false, _, b'{' | b'[') => count += 1,
+            _ => {}
+        }
+    }
+    count
 }
 
 /// A non-fatal finding about a file that was read.

@@ -98,7 +98,12 @@ pub(super) fn read_lines(format: &'static str, input: &Input<'_>) -> Result<Deco
 /// in the error. The query, which holds the secret, is never looked at.
 fn label_hint(line: &str) -> String {
     let path = line.split_once("://").map_or("", |(_, rest)| rest);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
+    // Stop at anything that could start a parameter: a URI typed with '&' for '?' must not
+    // carry `secret=…` into an error message.
+    let path = path
+        .split(['?', '#', '&', '=', ';'])
+        .next()
+        .unwrap_or_default();
     let label = path.split_once('/').map_or("", |(_, label)| label);
     let decoded = Zeroizing::new(percent_encoding::percent_decode_str(label).collect::<Vec<u8>>());
     String::from_utf8_lossy(&decoded).into_owned()
@@ -115,5 +120,9 @@ mod tests {
             "ACME Co:alice"
         );
         assert_eq!(label_hint("otpauth://totp?secret=JBSWY3DP"), "");
+        assert_eq!(
+            label_hint("otpauth://totp/ACME:alice&secret=JBSWY3DPEHPK3PXP"),
+            "ACME:alice"
+        );
     }
 }

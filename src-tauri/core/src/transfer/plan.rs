@@ -120,10 +120,7 @@ fn display_name(issuer: &str, label: &str) -> String {
 
 /// The key under which the vault considers two names equal.
 fn name_key(issuer: &str, label: &str) -> (String, String) {
-    (
-        issuer.trim().to_ascii_lowercase(),
-        label.trim().to_ascii_lowercase(),
-    )
+    (issuer.trim().to_lowercase(), label.trim().to_lowercase())
 }
 
 /// Sorts the decoded accounts into new ones and duplicates of the vault's accounts or of
@@ -146,6 +143,12 @@ pub fn plan<S: SecretStore>(vault: &Vault<S>, decoded: Decoded) -> Result<Import
     } else {
         vault.store().get_many(&ids)
     };
+    if secrets.len() != candidates.len() {
+        return Err(VaultError::Keychain(KeychainError::Other {
+            detail: "the keychain answered for fewer accounts than asked".into(),
+        })
+        .into());
+    }
     let mut known: Vec<(&Account, Secret)> = Vec::with_capacity(candidates.len());
     for (account, secret) in candidates.into_iter().zip(secrets) {
         match secret {
@@ -251,7 +254,7 @@ fn roll_back<S: SecretStore>(
     let mut left = Vec::new();
     let mut cleanup = None;
     for account in added.iter().rev() {
-        match vault.remove(account.id.as_str()) {
+        match vault.remove_id(&account.id) {
             // Already gone (another process removed it): the goal is reached.
             Ok(_) | Err(VaultError::NotFound(_)) => {}
             Err(error) => {

@@ -295,9 +295,29 @@ impl<S: SecretStore> Vault<S> {
     /// Removes an account: index entry first, then its keychain item. A missing keychain item
     /// is not an error (the goal is reached); any other keychain failure puts the entry back.
     pub fn remove(&self, query: &str) -> Result<Account, VaultError> {
+        self.remove_where(|accounts| resolve(accounts, query))
+    }
+
+    /// Removes the account with exactly this id (no name or prefix matching), as [`remove`]
+    /// does; for callers holding an id, such as an import rolling back.
+    ///
+    /// [`remove`]: Vault::remove
+    pub fn remove_id(&self, id: &AccountId) -> Result<Account, VaultError> {
+        self.remove_where(|accounts| {
+            accounts
+                .iter()
+                .position(|a| &a.id == id)
+                .ok_or_else(|| VaultError::NotFound(id.to_string()))
+        })
+    }
+
+    fn remove_where(
+        &self,
+        find: impl FnOnce(&[Account]) -> Result<usize, VaultError>,
+    ) -> Result<Account, VaultError> {
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
-        let position = resolve(&accounts, query)?;
+        let position = find(&accounts)?;
         let account = accounts.remove(position);
         self.index.save(&lock, &accounts)?;
         match self.store.delete(&account.id) {

@@ -726,6 +726,9 @@ fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
         ("scrypt N = 2^30", aegis_with_scrypt(1 << 30, 8, 1), Some(AEGIS_PASSWORD), "kdf_too_costly", "N=1073741824"),
         ("scrypt r*p", aegis_with_scrypt(1 << 15, 1 << 16, 1 << 16), Some(AEGIS_PASSWORD), "kdf_too_costly", "r=65536"),
         ("scrypt memory", aegis_with_scrypt(1 << 20, 8, 1), Some(AEGIS_PASSWORD), "kdf_too_costly", "256 MiB"),
+        // Within every per-slot limit (r·p = 64, 256 MiB) but 64 times the total work allowed.
+        ("scrypt total work", aegis_with_scrypt(1 << 20, 2, 32), Some(AEGIS_PASSWORD), "malformed", "key-derivation work"),
+        ("wide JSON", format!("[{}{{}}]", "{},".repeat(100_000)).into_bytes(), None, "invalid_json", "JSON objects and arrays"),
         ("scrypt N not a power of two", aegis_with_scrypt(1000, 8, 1), Some(AEGIS_PASSWORD), "malformed", "power of two"),
         ("wrong type: string secret", freeotp_string_secret.into_bytes(), None, "invalid_entry", "entry 1 ('WWE:Mason'): the field 'secret' should be an array"),
         ("wrong type: number secret", andotp_number_secret.into_bytes(), None, "invalid_entry", "entry 1 ('Deno:Mason'): the field 'secret' should be a string"),
