@@ -204,15 +204,7 @@ pub async fn enroll<S: SecretStore>(
     })?;
     progress.step(Step::Stored);
 
-    let caller = match (&session, &access_token) {
-        (Some(session), _) => Caller::Session(session),
-        (None, Some(token)) => Caller::AccessToken(token),
-        (None, None) => {
-            return Err(CognitoError::Unexpected(
-                "Associate returned no session".into(),
-            ));
-        }
-    };
+    let caller = after_associate(session.as_ref().map(|s| s.as_str()), caller)?;
     let (session, account) =
         verify_with_stored_secret(vault, &client, &account, caller, &request.device_name).await?;
     progress.step(Step::Verified);
@@ -553,18 +545,25 @@ async fn reissue<S: SecretStore>(
         }
     })?;
     progress.step(Step::Stored);
-    let caller = match (&session, caller) {
-        (Some(session), _) => Caller::Session(session),
-        (None, Caller::AccessToken(token)) => Caller::AccessToken(token),
-        (None, Caller::Session(_)) => {
-            return Err(CognitoError::Unexpected(
-                "Associate returned no session".into(),
-            ));
-        }
-    };
+    let caller = after_associate(session.as_ref().map(|s| s.as_str()), caller)?;
     let result = verify_with_stored_secret(vault, client, &account, caller, device_name).await?;
     progress.step(Step::Verified);
     Ok(result)
+}
+
+/// Who calls VerifySoftwareToken: the session AssociateSoftwareToken returned on the session
+/// path (sessions are single-use), the same access token otherwise.
+fn after_associate<'a>(
+    new_session: Option<&'a str>,
+    before: Caller<'a>,
+) -> Result<Caller<'a>, CognitoError> {
+    match (new_session, before) {
+        (Some(session), _) => Ok(Caller::Session(session)),
+        (None, Caller::AccessToken(token)) => Ok(Caller::AccessToken(token)),
+        (None, Caller::Session(_)) => Err(CognitoError::Unexpected(
+            "Associate returned no session".into(),
+        )),
+    }
 }
 
 /// Turns TOTP MFA off for the account's user (signing in with a code first). Pools that

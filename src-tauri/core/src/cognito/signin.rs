@@ -67,10 +67,7 @@ pub async fn sign_in(
     flow: AuthFlow,
     prompt: &mut dyn Prompt,
 ) -> Result<SignedIn, CognitoError> {
-    let mut parameters = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
-    if let Some(hash) = client.secret_hash(username) {
-        parameters.insert("SECRET_HASH".to_owned(), hash);
-    }
+    let mut parameters = user_parameters(client, username);
     let srp = match flow {
         AuthFlow::Srp => {
             let user = User::new(client.pool().user_pool_id(), username, password);
@@ -106,10 +103,7 @@ pub async fn sign_in(
         {
             challenge_user.clone_from(user);
         }
-        let mut responses = HashMap::from([("USERNAME".to_owned(), challenge_user.clone())]);
-        if let Some(hash) = client.secret_hash(&challenge_user) {
-            responses.insert("SECRET_HASH".to_owned(), hash);
-        }
+        let mut responses = user_parameters(client, &challenge_user);
         match &name {
             ChallengeNameType::MfaSetup => {
                 return Ok(SignedIn::MfaSetup {
@@ -196,6 +190,16 @@ pub async fn sign_in(
 /// A real sign-in has a handful of challenges; a server that keeps asking is not followed.
 const MAX_CHALLENGES: usize = 10;
 
+/// USERNAME, and SECRET_HASH when the app client has a secret: what every sign-in call and
+/// challenge answer carries.
+fn user_parameters(client: &CognitoClient, username: &str) -> HashMap<String, String> {
+    let mut parameters = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
+    if let Some(hash) = client.secret_hash(username) {
+        parameters.insert("SECRET_HASH".to_owned(), hash);
+    }
+    parameters
+}
+
 /// Answers SOFTWARE_TOKEN_MFA with `code`.
 pub async fn answer_totp(
     client: &CognitoClient,
@@ -203,13 +207,8 @@ pub async fn answer_totp(
     username: &str,
     code: &str,
 ) -> Result<Zeroizing<String>, CognitoError> {
-    let mut responses = HashMap::from([
-        ("USERNAME".to_owned(), username.to_owned()),
-        ("SOFTWARE_TOKEN_MFA_CODE".to_owned(), code.to_owned()),
-    ]);
-    if let Some(hash) = client.secret_hash(username) {
-        responses.insert("SECRET_HASH".to_owned(), hash);
-    }
+    let mut responses = user_parameters(client, username);
+    responses.insert("SOFTWARE_TOKEN_MFA_CODE".to_owned(), code.to_owned());
     tokens(
         client
             .respond(
@@ -227,10 +226,7 @@ pub async fn finish_mfa_setup(
     session: &str,
     username: &str,
 ) -> Result<Zeroizing<String>, CognitoError> {
-    let mut responses = HashMap::from([("USERNAME".to_owned(), username.to_owned())]);
-    if let Some(hash) = client.secret_hash(username) {
-        responses.insert("SECRET_HASH".to_owned(), hash);
-    }
+    let responses = user_parameters(client, username);
     tokens(
         client
             .respond(ChallengeNameType::MfaSetup, Some(session), responses)
