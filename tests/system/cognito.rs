@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::emulator::Pool;
-use crate::support::{Run, Sandbox};
+use crate::support::{Run, Sandbox, run_with_stdin};
 
 /// `cogauth enroll` for a seeded user, with `stdin` lines and extra flags.
 fn enroll(
@@ -15,28 +15,34 @@ fn enroll(
     extra: &[&str],
     stdin: &str,
 ) -> Run {
-    let (pool_id, client_id, endpoint) = (
-        pool.get("user_pool_id"),
-        pool.get(client),
-        pool.endpoint.clone(),
-    );
-    let mut args = vec![
+    let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get(client));
+    let mut args = enroll_args(&pool_id, &client_id, &pool.endpoint, user);
+    args.push("--json");
+    args.extend_from_slice(extra);
+    sandbox.cogauth_stdin(&args, stdin)
+}
+
+/// `cogauth enroll` for `user` of a pool and client, password on stdin.
+fn enroll_args<'a>(
+    pool_id: &'a str,
+    client_id: &'a str,
+    endpoint: &'a str,
+    user: &'a str,
+) -> Vec<&'a str> {
+    vec![
         "enroll",
-        "--json",
         "--region",
         "us-east-1",
         "--user-pool-id",
-        &pool_id,
+        pool_id,
         "--client-id",
-        &client_id,
+        client_id,
         "--endpoint",
-        &endpoint,
+        endpoint,
         "--username",
         user,
         "--password-stdin",
-    ];
-    args.extend_from_slice(extra);
-    sandbox.cogauth_stdin(&args, stdin)
+    ]
 }
 
 fn keychain_secret(sandbox: &Sandbox, id: &str) -> String {
@@ -220,20 +226,10 @@ fn enroll_access_token_path_on_an_optional_mfa_pool() {
     );
     let run = sandbox.cogauth_stdin(
         &[
-            "enroll",
-            "--json",
-            "--region",
-            "us-east-1",
-            "--user-pool-id",
-            pool_id,
-            "--client-id",
-            client_id,
-            "--endpoint",
-            &pool.endpoint,
-            "--username",
-            "opti",
-            "--password-stdin",
-        ],
+            enroll_args(pool_id, client_id, &pool.endpoint, "opti"),
+            vec!["--json"],
+        ]
+        .concat(),
         "Optional-pass-1\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -323,34 +319,9 @@ fn killed_after_any_step_loses_no_secret_and_resume_finishes() {
         let mut command = sandbox.command();
         command.env("COGAUTH_TEST_ABORT_AFTER", step);
         let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
-        let mut child = command
-            .args([
-                "enroll",
-                "--region",
-                "us-east-1",
-                "--user-pool-id",
-                &pool_id,
-                "--client-id",
-                &client_id,
-                "--endpoint",
-                &pool.endpoint,
-                "--username",
-                "demo",
-                "--password-stdin",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(format!("{password}\n").as_bytes())
-            .unwrap();
-        let status = child.wait().unwrap();
-        assert!(!status.success(), "{step}: the process died");
+        let args = enroll_args(&pool_id, &client_id, &pool.endpoint, "demo");
+        let run = run_with_stdin(command, &args, &format!("{password}\n"));
+        assert_ne!(run.code, 0, "{step}: the process died");
 
         let listed = accounts(&sandbox);
         assert_eq!(listed.len(), 1, "{step}: the account is listed");
@@ -385,36 +356,8 @@ fn killed_right_after_associate_leaves_nothing_and_enroll_again_works() {
     let mut command = sandbox.command();
     command.env("COGAUTH_TEST_ABORT_AFTER", "associate");
     let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
-    let run = Run::from({
-        let mut child = command
-            .args([
-                "enroll",
-                "--region",
-                "us-east-1",
-                "--user-pool-id",
-                &pool_id,
-                "--client-id",
-                &client_id,
-                "--endpoint",
-                &pool.endpoint,
-                "--username",
-                "demo",
-                "--password-stdin",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(password.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    });
+    let args = enroll_args(&pool_id, &client_id, &pool.endpoint, "demo");
+    let run = run_with_stdin(command, &args, &password);
     assert_ne!(run.code, 0);
     assert!(accounts(&sandbox).is_empty());
     let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
@@ -455,21 +398,8 @@ fn fail_skewed_clock_is_warned_about_and_resume_finishes() {
     let mut child = std::process::Command::new("faketime")
         .args(["-f", "+120s"])
         .arg(crate::support::cogauth_bin())
-        .args([
-            "enroll",
-            "--json",
-            "--region",
-            "us-east-1",
-            "--user-pool-id",
-            &pool_id,
-            "--client-id",
-            &client_id,
-            "--endpoint",
-            &pool.endpoint,
-            "--username",
-            "demo",
-            "--password-stdin",
-        ])
+        .args(enroll_args(&pool_id, &client_id, &pool.endpoint, "demo"))
+        .arg("--json")
         .env_clear()
         .envs(sandbox.session.env())
         .env("COGAUTH_DATA_DIR", sandbox.data_dir())
@@ -522,21 +452,10 @@ fn disable_mfa_turns_totp_off_where_the_pool_allows_it() {
     );
     let run = sandbox.cogauth_stdin(
         &[
-            "enroll",
-            "--json",
-            "--region",
-            "us-east-1",
-            "--user-pool-id",
-            pool_id,
-            "--client-id",
-            client_id,
-            "--endpoint",
-            &pool.endpoint,
-            "--username",
-            "opti",
-            "--password-stdin",
-            "--no-verify-signin",
-        ],
+            enroll_args(pool_id, client_id, &pool.endpoint, "opti"),
+            vec!["--json", "--no-verify-signin"],
+        ]
+        .concat(),
         "Optional-pass-1\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);

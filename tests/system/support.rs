@@ -254,21 +254,7 @@ impl<'s> Sandbox<'s> {
 
     /// Runs `cogauth args…` with `input` on stdin.
     pub fn cogauth_stdin(&self, args: &[&str], input: &str) -> Run {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn cogauth");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-        Run::from(child.wait_with_output().expect("wait cogauth"))
+        run_with_stdin(self.command(), args, input)
     }
 
     /// Adds an account and returns its id.
@@ -297,6 +283,25 @@ impl<'s> Sandbox<'s> {
             String::from_utf8_lossy(&out.stderr)
         )
     }
+}
+
+/// Runs `command args…` with `input` on stdin (for commands that need more set up than
+/// [`Sandbox::cogauth_stdin`] does, such as an extra environment variable).
+pub fn run_with_stdin(mut command: Command, args: &[&str], input: &str) -> Run {
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn cogauth");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    Run::from(child.wait_with_output().expect("wait cogauth"))
 }
 
 /// The outcome of one `cogauth` run.
