@@ -1,13 +1,15 @@
 //! `cogauth export` against the real keychain: an encrypted export of a TOTP, an HOTP and a
 //! Steam account, written owner-only, imported with its password into a second vault (another
 //! data folder and keychain service) gives the same accounts and secrets; the plaintext export
-//! needs its confirmation flag, and every refusal writes nothing.
+//! needs its confirmation flag, and every refusal writes nothing. The HTML page's QR codes
+//! each decode (librsvg, then ZBar) to their account's URI; every written export is recorded
+//! for `backup-status`.
 
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::Sandbox;
+use crate::support::{Run, Sandbox, Session};
 
 const TOTP: &str = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME&algorithm=SHA256&digits=8&period=60";
 const HOTP: &str =
@@ -27,6 +29,38 @@ fn three_accounts() -> Sandbox<'static> {
         sandbox.cogauth_stdin(&["add", "-"], uri).success();
     }
     sandbox
+}
+
+/// `cogauth export --format FORMAT --output OUTPUT` with its confirmation: a plaintext format
+/// with `--i-understand-plaintext`, the encrypted one with `--password-stdin` and `password`.
+fn export_to(sandbox: &Sandbox<'_>, format: &str, output: &str, password: Option<&str>) -> Run {
+    let confirm = match password {
+        Some(_) => "--password-stdin",
+        None => "--i-understand-plaintext",
+    };
+    let args = ["export", "--format", format, "--output", output, confirm];
+    match password {
+        Some(input) => sandbox.cogauth_stdin(&args, input),
+        None => sandbox.cogauth(&args),
+    }
+}
+
+/// The export said it wrote `count` accounts to `file`, which is owner-only and alone in its
+/// folder (no temp file left).
+fn assert_written(run: &Run, file: &Path, count: usize, format: &str) {
+    let expected = format!("exported {count} accounts to {} ({format})", file.display());
+    assert_eq!(run.stdout.trim(), expected);
+    assert_eq!(mode(file), 0o600);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(entries(file.parent().unwrap()), [name], "no temp file left");
+}
+
+fn export_plain(sandbox: &Sandbox<'_>, format: &str, output: &str) -> Run {
+    export_to(sandbox, format, output, None)
+}
+
+fn export_encrypted(sandbox: &Sandbox<'_>, output: &str, password: &str) -> Run {
+    export_to(sandbox, "encrypted", output, Some(password))
 }
 
 /// `list --json` without what belongs to one vault (ids, creation times).
@@ -68,25 +102,13 @@ fn encrypted_export_imports_into_a_second_vault_with_the_same_accounts() {
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("backup.json");
     let file_arg = file.to_str().unwrap();
-    let run = source
-        .cogauth_stdin(
-            &[
-                "export",
-                "--format",
-                "encrypted",
-                "--output",
-                file_arg,
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\nignored second line\n"),
-        )
-        .success();
-    assert_eq!(
-        run.stdout.trim(),
-        format!("exported 3 accounts to {file_arg} (aegis-encrypted)")
-    );
-    assert_eq!(mode(&file), 0o600);
-    assert_eq!(entries(out.path()), ["backup.json"], "no temp file left");
+    let run = export_encrypted(
+        &source,
+        file_arg,
+        &format!("{PASSWORD}\nignored second line\n"),
+    )
+    .success();
+    assert_written(&run, &file, 3, "aegis-encrypted");
     let bytes = std::fs::read(&file).unwrap();
     let text = String::from_utf8(bytes).unwrap();
     for secret in SECRETS {
@@ -179,45 +201,16 @@ fn fail_plaintext_export_without_its_flag_exits_1_and_writes_nothing() {
     // The encrypted export: a password is required, not empty, and never from a terminal '-'.
     let no_password = sandbox.cogauth(&["export", "--format", "encrypted", "--output", file_arg]);
     assert!(no_password.fails_with(1).contains("--password-stdin"));
-    let empty = sandbox.cogauth_stdin(
-        &[
-            "export",
-            "--format",
-            "encrypted",
-            "--output",
-            file_arg,
-            "--password-stdin",
-        ],
-        "\n",
-    );
+    let empty = export_encrypted(&sandbox, file_arg, "\n");
     assert!(empty.fails_with(2).contains("empty"), "{}", empty.stderr);
-    let to_stdout = sandbox.cogauth_stdin(
-        &[
-            "export",
-            "--format",
-            "encrypted",
-            "--output",
-            "-",
-            "--password-stdin",
-        ],
-        "pw\n",
-    );
+    let to_stdout = export_encrypted(&sandbox, "-", "pw\n");
     to_stdout.fails_with(1);
     assert!(to_stdout.stdout.is_empty());
     assert!(entries(out.path()).is_empty(), "nothing written");
     assert_eq!(sandbox.index_text(), before);
 
     // With the flag: the list, owner-only, and the same on stdout.
-    let run = sandbox
-        .cogauth(&[
-            "export",
-            "--format",
-            "otpauth",
-            "--output",
-            file_arg,
-            "--i-understand-plaintext",
-        ])
-        .success();
+    let run = export_plain(&sandbox, "otpauth", file_arg).success();
     assert!(
         run.stdout.starts_with("exported 3 accounts"),
         "{}",
@@ -229,18 +222,151 @@ fn fail_plaintext_export_without_its_flag_exits_1_and_writes_nothing() {
     for secret in SECRETS {
         assert!(written.contains(&format!("secret={secret}")), "{written}");
     }
-    let piped = sandbox
-        .cogauth(&[
-            "export",
-            "--format",
-            "otpauth",
-            "--output",
-            "-",
-            "--i-understand-plaintext",
-        ])
-        .success();
+    let piped = export_plain(&sandbox, "otpauth", "-").success();
     assert_eq!(piped.stdout, written);
     let target = Sandbox::new();
     target.cogauth_stdin(&["import", "-"], &written).success();
     assert_eq!(listed(&target), listed(&sandbox));
+}
+
+/// Every `<svg>…</svg>` of a page, in order.
+fn svgs(page: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<svg") {
+        let end = rest[start..].find("</svg>").expect("closed svg") + start + "</svg>".len();
+        found.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+/// What an independent decoder reads from an SVG: rasterised by rsvg-convert (librsvg), read
+/// by zbarimg (ZBar).
+fn decode_svg(session: &Session, dir: &Path, index: usize, svg: &str) -> String {
+    let svg_path = dir.join(format!("code-{index}.svg"));
+    let png_path = dir.join(format!("code-{index}.png"));
+    std::fs::write(&svg_path, svg).unwrap();
+    let (svg_arg, png_arg) = (svg_path.to_str().unwrap(), png_path.to_str().unwrap());
+    // rsvg-convert: Debian package librsvg2-bin; zbarimg: zbar-tools.
+    let out = session.run("rsvg-convert", &["-o", png_arg, svg_arg]);
+    assert!(out.status.success(), "rsvg-convert failed on code {index}");
+    let out = session.run("zbarimg", &["--raw", "-q", png_arg]);
+    assert!(
+        out.status.success(),
+        "zbarimg read nothing from code {index}"
+    );
+    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+}
+
+#[test]
+fn html_export_is_a_page_whose_every_qr_code_decodes_to_its_account() {
+    let sandbox = three_accounts();
+    // A name that needs escaping.
+    sandbox
+        .cogauth_stdin(
+            &["add", "-"],
+            "otpauth://totp/%3Cb%3E%26Co:x%22y'z?secret=KRUGS4ZANFZSA5DIMUQGC3DUNFWWC5DF&issuer=%3Cb%3E%26Co",
+        )
+        .success();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("codes.html");
+    let file_arg = file.to_str().unwrap();
+
+    let refused = sandbox.cogauth(&["export", "--format", "html", "--output", file_arg]);
+    assert!(refused.fails_with(1).contains("--i-understand-plaintext"));
+    assert!(!file.exists());
+
+    let run = export_plain(&sandbox, "html", file_arg).success();
+    assert_written(&run, &file, 4, "html");
+    let page = std::fs::read_to_string(&file).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("keep this page secret"));
+    assert!(page.contains("&lt;b&gt;&amp;Co") && page.contains("x&quot;y&#39;z"));
+    assert!(!page.contains("<b>&Co"));
+    // Self-contained: nothing to fetch, nothing to run.
+    for needle in [
+        "<script", "<img", "<link", "src=", "href=", "url(", "@import",
+    ] {
+        assert!(!page.contains(needle), "{needle} in the page");
+    }
+
+    let codes = svgs(&page);
+    let names = ["ACME:alice", "Bank:me", "Steam:gamer", "<b>&Co:x\"y'z"];
+    assert_eq!(codes.len(), names.len());
+    for (i, (svg, name)) in codes.iter().zip(names).enumerate() {
+        let uri = sandbox.cogauth(&["uri", name]).success().stdout;
+        assert_eq!(
+            decode_svg(sandbox.session, out.path(), i, svg),
+            uri.trim_end(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn exports_are_recorded_for_the_backup_reminder() {
+    let sandbox = three_accounts();
+    let status = sandbox
+        .cogauth(&["backup-status", "--json"])
+        .success()
+        .json();
+    assert_eq!(
+        status,
+        serde_json::json!({"last_backup": null, "added_since": 3})
+    );
+    let line = sandbox.cogauth(&["backup-status"]).success().stdout;
+    assert!(
+        line.starts_with("no backup yet: 3 accounts not in any backup"),
+        "{line}"
+    );
+
+    // A refused export records nothing.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("backup.json");
+    let file_arg = file.to_str().unwrap();
+    sandbox
+        .cogauth(&["export", "--format", "encrypted", "--output", file_arg])
+        .fails_with(1);
+    assert!(!sandbox.data_dir().join("backup.json").exists());
+
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    export_encrypted(&sandbox, file_arg, "pw\n").success();
+    let record = sandbox.data_dir().join("backup.json");
+    assert_eq!(mode(&record), 0o600);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();
+    assert_eq!(saved["schema"], 1);
+    assert_eq!(saved["format"], "aegis-encrypted");
+    assert_eq!(saved["accounts"].as_array().unwrap().len(), 3);
+    let status = sandbox
+        .cogauth(&["backup-status", "--json"])
+        .success()
+        .json();
+    assert!(status["last_backup"].as_u64().unwrap() >= before);
+    assert_eq!(status["added_since"], 0);
+    let line = sandbox.cogauth(&["backup-status"]).success().stdout;
+    assert!(line.contains("every account is in it"), "{line}");
+
+    sandbox
+        .cogauth_stdin(
+            &["add", "-"],
+            "otpauth://totp/New:one?secret=KRUGS4ZANFZSA5DIMUQGC3DUNFWWC5DF",
+        )
+        .success();
+    let status = sandbox
+        .cogauth(&["backup-status", "--json"])
+        .success()
+        .json();
+    assert_eq!(status["added_since"], 1);
+    let line = sandbox.cogauth(&["backup-status"]).success().stdout;
+    assert!(line.ends_with("; 1 account added since\n"), "{line}");
+
+    // A damaged record is one clear error, not a wrong answer.
+    std::fs::write(&record, "{").unwrap();
+    let run = sandbox.cogauth(&["--json", "backup-status"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.error_json()["error"]["kind"], "backup_record_invalid");
 }

@@ -2,10 +2,12 @@
 //! Secret Service and give the accounts of plain.txt back), duplicates on a second run, the
 //! preview and `--json` shapes, all or nothing on a bad entry, an encrypted Aegis vault with
 //! `--password-stdin`, stdin as the file, and the exit codes (1 usage, 2 input, 4 keychain).
+//! QR codes: a picture file with two codes, the clipboard's image (xclip on Xvfb) and the
+//! screen (a picture on the Xvfb root window), and pictures with no usable code.
 
 use std::path::PathBuf;
 
-use crate::support::{Keychain, Sandbox, Session};
+use crate::support::{self, Keychain, Run, Sandbox, Session};
 
 const PLAIN: &str = include_str!("../../../shared/interop/aegis-fixtures/plain.txt");
 
@@ -247,4 +249,195 @@ fn fail_locked_keychain_is_exit_4_and_changes_nothing() {
     }
     assert!(!empty.index_text().contains("\"id\""));
     assert_eq!(holding.index_text(), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// QR codes: a picture file, the clipboard (xclip on Xvfb) and the screen (a picture on the
+// Xvfb root window). The codes are written by `cogauth qr` from a first vault and imported
+// into a second one, which must end with the same URIs.
+
+const QR_TOTP: &str = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
+const QR_HOTP: &str =
+    "otpauth://hotp/Bank:me?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Bank&counter=5";
+const QR_NAMES: [&str; 2] = ["ACME:alice", "Bank:me"];
+
+/// The QR codes `cogauth qr` writes for the two accounts, side by side on white, and the URIs
+/// they hold (as `cogauth uri` prints them).
+fn two_codes() -> (image::GrayImage, Vec<String>) {
+    let source = Sandbox::new();
+    let mut codes = Vec::new();
+    let mut uris = Vec::new();
+    for (uri, name) in [QR_TOTP, QR_HOTP].into_iter().zip(QR_NAMES) {
+        source.cogauth_stdin(&["add", "-"], uri).success();
+        let png = source
+            .data_dir()
+            .join(format!("{}.png", name.replace(':', "-")));
+        source
+            .cogauth(&["qr", name, "--output", png.to_str().unwrap()])
+            .success();
+        codes.push(image::open(&png).unwrap().to_luma8());
+        uris.push(source.cogauth(&["uri", name]).success().stdout);
+    }
+    let width = codes.iter().map(|c| c.width()).sum::<u32>() + 20;
+    let height = codes.iter().map(|c| c.height()).max().unwrap() + 10;
+    let mut picture = image::GrayImage::from_pixel(width, height, image::Luma([255]));
+    let mut x = 0;
+    for code in &codes {
+        image::imageops::overlay(&mut picture, code, i64::from(x), 5);
+        x += code.width() + 20;
+    }
+    (picture, uris)
+}
+
+/// The import's summary line says `format` added both, and the vault holds their URIs.
+fn assert_imported_with(sandbox: &Sandbox<'_>, run: &Run, format: &str, uris: &[String]) {
+    let summary = format!("{format}: 2 new, 0 duplicates skipped\n");
+    assert!(run.stdout.starts_with(&summary), "{}", run.stdout);
+    assert_imported(sandbox, uris);
+}
+
+fn assert_imported(sandbox: &Sandbox<'_>, uris: &[String]) {
+    let got: Vec<String> = QR_NAMES
+        .iter()
+        .map(|name| sandbox.cogauth(&["uri", name]).success().stdout)
+        .collect();
+    assert_eq!(got, uris);
+}
+
+fn png_file(sandbox: &Sandbox<'_>, name: &str, picture: &image::GrayImage) -> String {
+    let path = sandbox.data_dir().join(name);
+    picture.save(&path).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_picture_with_two_qr_codes_imports_both() {
+    let (picture, uris) = two_codes();
+    let sandbox = Sandbox::new();
+    let file = png_file(&sandbox, "codes.png", &picture);
+    let run = sandbox.cogauth(&["import", &file]).success();
+    assert_imported_with(&sandbox, &run, "qr-image", &uris);
+    let again = sandbox.cogauth(&["import", &file]).success();
+    assert!(
+        again
+            .stdout
+            .starts_with("qr-image: 0 new, 2 duplicates skipped")
+    );
+}
+
+#[test]
+fn fail_pictures_without_a_usable_code_import_nothing() {
+    let sandbox = Sandbox::new();
+    let blank = image::GrayImage::from_pixel(200, 100, image::Luma([255]));
+    let file = png_file(&sandbox, "blank.png", &blank);
+    let line = sandbox.cogauth(&["import", &file]).fails_with(2).to_owned();
+    assert_eq!(
+        line,
+        "cogauth: cannot import: no QR code was found in the picture; nothing was imported"
+    );
+    let json = sandbox.cogauth(&["--json", "import", &file]);
+    assert_eq!(json.error_json()["error"]["kind"], "no_qr_code");
+
+    let (picture, _) = two_codes();
+    let png = png_file(&sandbox, "codes.png", &picture);
+    let bytes = std::fs::read(&png).unwrap();
+    let cut = write_temp(&sandbox, "cut.png", &bytes[..bytes.len() / 2]);
+    let run = sandbox.cogauth(&["--json", "import", &cut]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.error_json()["error"]["kind"], "invalid_image");
+    let gif = write_temp(&sandbox, "codes.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00");
+    assert!(
+        sandbox
+            .cogauth(&["import", &gif])
+            .fails_with(2)
+            .contains("GIF images are not supported")
+    );
+    assert!(!sandbox.index_path().exists());
+}
+
+#[test]
+fn the_clipboard_image_or_copied_uris_import_under_xvfb() {
+    let display = support::shared_display();
+    let (picture, uris) = two_codes();
+    let sandbox = Sandbox::new();
+    let file = png_file(&sandbox, "clip.png", &picture);
+    let xclip = ["-selection", "clipboard", "-t", "image/png", "-i", &file];
+    assert!(display.run("xclip", &xclip).success(), "xclip failed");
+    let run = sandbox
+        .cogauth_on(display, &["import", "--clipboard"])
+        .success();
+    assert_imported_with(&sandbox, &run, "clipboard", &uris);
+
+    // Copied text: otpauth URIs are taken, anything else is refused and adds nothing.
+    let text = write_temp(
+        &sandbox,
+        "copied.txt",
+        PLAIN.lines().next().unwrap().as_bytes(),
+    );
+    assert!(
+        display
+            .run("xclip", &["-selection", "clipboard", "-i", &text])
+            .success()
+    );
+    let run = sandbox
+        .cogauth_on(display, &["import", "--clipboard", "--dry-run"])
+        .success();
+    assert!(run.stdout.starts_with("clipboard: 1 new"), "{}", run.stdout);
+    let hello = write_temp(&sandbox, "hello.txt", b"hello");
+    assert!(
+        display
+            .run("xclip", &["-selection", "clipboard", "-i", &hello])
+            .success()
+    );
+    let before = sandbox.index_text();
+    let run = sandbox.cogauth_on(display, &["--json", "import", "--clipboard"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "clipboard_empty");
+    assert_eq!(sandbox.index_text(), before);
+
+    // No display at all: one clear line.
+    let line = sandbox
+        .cogauth(&["import", "--clipboard"])
+        .fails_with(2)
+        .to_owned();
+    assert!(line.contains("cannot read the clipboard"), "{line}");
+}
+
+#[test]
+fn the_codes_on_the_screen_import_with_screenshot() {
+    let display = support::shared_display();
+    let (picture, uris) = two_codes();
+    let (width, height) = (picture.width() as u16, picture.height() as u16);
+    let _shown = display.show_on_root(width, height, picture.as_raw());
+    let sandbox = Sandbox::new();
+    let run = sandbox
+        .cogauth_on(display, &["--json", "import", "--screenshot"])
+        .success()
+        .json();
+    assert_eq!(run["format"], "screenshot");
+    assert_eq!(run["added"].as_array().unwrap().len(), 2);
+    assert_imported(&sandbox, &uris);
+
+    // Without a display only the portal is tried, and the private bus has none.
+    let line = sandbox
+        .cogauth(&["import", "--screenshot"])
+        .fails_with(2)
+        .to_owned();
+    assert!(
+        line.starts_with("cogauth: cannot import: cannot take a screenshot: no screenshot portal"),
+        "{line}"
+    );
+}
+
+#[test]
+fn fail_import_sources_are_exclusive() {
+    let sandbox = Sandbox::new();
+    for args in [
+        &["import", "file.png", "--clipboard"][..],
+        &["import", "--clipboard", "--screenshot"],
+        &["import", "--screenshot", "--password-stdin"],
+        &["import"],
+    ] {
+        sandbox.cogauth(args).fails_with(1);
+    }
 }

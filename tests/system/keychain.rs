@@ -7,6 +7,15 @@ use crate::support::{Keychain, Sandbox, Session};
 
 const SECRET_B32: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 const SECRET_RAW: &[u8] = b"12345678901234567890";
+/// Every secret as an otpauth list on stdout: the read of all accounts at once.
+const EXPORT_TO_STDOUT: [&str; 6] = [
+    "export",
+    "--format",
+    "otpauth",
+    "--output",
+    "-",
+    "--i-understand-plaintext",
+];
 
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut files = Vec::new();
@@ -149,8 +158,16 @@ fn fail_locked_collection_is_exit_4_and_changes_nothing() {
     let id = sandbox.add(&[
         "--issuer", "Locked", "--label", "frank", "--secret", SECRET_B32,
     ]);
+    sandbox.add(&[
+        "--issuer", "Locked", "--label", "grace", "--secret", SECRET_B32,
+    ]);
     session.lock_login_collection();
     let before = sandbox.index_text();
+
+    // Reading both secrets at once (the batch search finds them locked) says so too.
+    let run = sandbox.cogauth(&[&["--json"][..], &EXPORT_TO_STDOUT].concat());
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "keychain_locked");
 
     let run = sandbox.cogauth(&[
         "--json", "add", "--issuer", "X", "--label", "y", "--secret", SECRET_B32,
@@ -169,5 +186,90 @@ fn fail_locked_collection_is_exit_4_and_changes_nothing() {
     assert_eq!(
         sandbox.cogauth(&["list", "--json"]).success().json()[0]["id"],
         id.as_str()
+    );
+}
+
+/// A vault of many accounts is read in one Secret Service search (`get_many`, which the export,
+/// the import's duplicate check and the app's screen of codes use): every secret comes back
+/// right, and an item deleted behind our back is reported alone, by its own id. A private
+/// session: hundreds of items would slow every other test's writes to the shared keyring
+/// (gnome-keyring rewrites its file on each). 300 accounts keep the seeding to seconds;
+/// `cargo bench -p cogauth-core --bench current_codes` checks the same at 1,000.
+#[test]
+fn many_accounts_come_back_from_one_search_and_a_lost_item_is_named_alone() {
+    const MANY: usize = 300;
+    let session = Session::start(Keychain::Unlocked);
+    let sandbox = Sandbox::in_session(&session);
+    let mut rng = crate::support::Rng::from_env("many_accounts");
+    let secrets: Vec<String> = (0..MANY)
+        .map(|_| crate::support::base32(&rng.bytes(20)))
+        .collect();
+    let list: String = secrets
+        .iter()
+        .enumerate()
+        .map(|(i, secret)| format!("otpauth://totp/Many:user{i:04}?secret={secret}&issuer=Many\n"))
+        .collect();
+    let list_path = sandbox.data_dir().join("many.txt");
+    std::fs::write(&list_path, list).unwrap();
+    sandbox
+        .cogauth(&["import", list_path.to_str().unwrap()])
+        .success();
+    std::fs::remove_file(&list_path).unwrap();
+
+    let exported = sandbox.cogauth(&EXPORT_TO_STDOUT).success().stdout;
+    let exported_secrets: Vec<&str> = exported
+        .lines()
+        .map(|line| {
+            line.split(['?', '&'])
+                .find_map(|part| part.strip_prefix("secret="))
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        exported_secrets, secrets,
+        "every secret, in the vault's order"
+    );
+
+    let ids: Vec<String> = sandbox
+        .cogauth(&["list", "--json"])
+        .success()
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (lost, kept) = (&ids[MANY / 2], &ids[MANY - 1]);
+    let cleared = session.run(
+        "secret-tool",
+        &["clear", "service", &sandbox.service, "username", lost],
+    );
+    assert!(cleared.status.success());
+
+    let run = sandbox.cogauth(&[&["--json"][..], &EXPORT_TO_STDOUT].concat());
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let error = run.error_json();
+    assert_eq!(error["error"]["kind"], "keychain_missing");
+    let message = error["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("{}/{lost}", sandbox.service)),
+        "{message}"
+    );
+    let named = ids
+        .iter()
+        .filter(|id| message.contains(id.as_str()))
+        .count();
+    assert_eq!(named, 1, "only the lost item is named: {message}");
+    // The other accounts still give their codes, equal to oathtool's.
+    let code = sandbox
+        .cogauth(&["code", kept, "--at", "1700000000"])
+        .success();
+    let peer = session.run(
+        "oathtool",
+        &["-b", "--totp", "--now=@1700000000", &secrets[MANY - 1]],
+    );
+    assert_eq!(
+        code.stdout.trim(),
+        String::from_utf8_lossy(&peer.stdout).trim()
     );
 }

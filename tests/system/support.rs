@@ -61,21 +61,11 @@ impl Session {
         let script = format!(
             "dbus-daemon {config} --nofork --print-address=1 & pid=$!; read _ignored; kill $pid"
         );
-        let mut bus = Command::new("sh")
-            .args(["-c", &script])
-            .envs(base_env(home.path()))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon (Debian package dbus) must be installed");
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take().expect("bus stdout"))
-            .read_line(&mut address)
-            .expect("bus address");
-        let address = address.trim().to_owned();
-        assert!(!address.is_empty(), "dbus-daemon printed no address");
-        let guard = bus.stdin.take().expect("bus stdin");
+        let (bus, guard, address) = start_guarded(
+            &script,
+            base_env(home.path()),
+            "dbus-daemon (Debian package dbus)",
+        );
         let session = Session {
             home,
             bus_address: address,
@@ -160,6 +150,32 @@ impl Drop for Session {
     }
 }
 
+/// Starts a server under `sh -c script` (the script ends the server when its stdin closes) and
+/// returns the shell, our end of its stdin, and the first line the server printed (its
+/// address).
+fn start_guarded(
+    script: &str,
+    env: HashMap<String, String>,
+    program: &str,
+) -> (Child, ChildStdin, String) {
+    let mut shell = Command::new("sh")
+        .args(["-c", script])
+        .envs(env)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} must be installed: {e}"));
+    let mut line = String::new();
+    BufReader::new(shell.stdout.take().expect("server stdout"))
+        .read_line(&mut line)
+        .expect("server address");
+    let line = line.trim().to_owned();
+    assert!(!line.is_empty(), "{program} printed no address");
+    let guard = shell.stdin.take().expect("server stdin");
+    (shell, guard, line)
+}
+
 const BARE_BUS_CONFIG: &str = r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
@@ -198,6 +214,130 @@ fn base_env(home: &Path) -> HashMap<String, String> {
 pub fn shared_session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| Session::start(Keychain::Unlocked))
+}
+
+/// A private X display (Xvfb, 1280x1024, 24 bits), for the clipboard and screenshot tests. Like
+/// the bus, it runs under a shell that ends it as soon as our end of its stdin closes, so it
+/// never outlives the test process; Xvfb picks a free display number itself (`-displayfd`).
+pub struct XDisplay {
+    name: String,
+    _guard: Mutex<ChildStdin>,
+    _server: Mutex<Child>,
+}
+
+impl XDisplay {
+    pub fn start() -> XDisplay {
+        let script = "Xvfb -displayfd 1 -screen 0 1280x1024x24 -nolisten tcp & pid=$!; read _ignored; kill $pid";
+        let (server, guard, number) =
+            start_guarded(script, HashMap::new(), "Xvfb (Debian package xvfb)");
+        XDisplay {
+            name: format!(":{number}"),
+            _guard: Mutex::new(guard),
+            _server: Mutex::new(server),
+        }
+    }
+
+    /// `:N`, for `DISPLAY`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Runs an X client (`xclip`, …) on this display with no stdio attached (xclip stays in
+    /// the background to serve the selection) and returns its exit status.
+    pub fn run(&self, program: &str, args: &[&str]) -> std::process::ExitStatus {
+        Command::new(program)
+            .args(args)
+            .env("DISPLAY", &self.name)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+    }
+
+    /// Makes a grey picture (`width * height` bytes, rows from the top) the root window's
+    /// background, at the top left of a white screen, as `xsetroot -bitmap` would. The picture
+    /// stays while the returned connection is open.
+    pub fn show_on_root(&self, width: u16, height: u16, grey: &[u8]) -> RootPicture {
+        use x11rb::connection::{Connection, RequestConnection};
+        use x11rb::protocol::xproto::{
+            ChangeWindowAttributesAux, ConnectionExt, CreateGCAux, ImageFormat,
+        };
+
+        let (connection, screen_number) = x11rb::connect(Some(&self.name)).expect("X connection");
+        let screen = connection.setup().roots[screen_number].clone();
+        let (screen_w, screen_h) = (screen.width_in_pixels, screen.height_in_pixels);
+        assert!(
+            width <= screen_w && height <= screen_h,
+            "the picture is larger than the screen"
+        );
+        let pixmap = connection.generate_id().unwrap();
+        connection
+            .create_pixmap(screen.root_depth, pixmap, screen.root, screen_w, screen_h)
+            .unwrap();
+        let gc = connection.generate_id().unwrap();
+        connection
+            .create_gc(gc, pixmap, &CreateGCAux::new())
+            .unwrap();
+        // 32 bits per pixel, blue-green-red-unused (Xvfb on a little-endian machine), sent in
+        // strips that fit in one request.
+        let row_bytes = usize::from(screen_w) * 4;
+        let rows_per_strip = (connection.maximum_request_bytes() - 1024) / row_bytes;
+        for top in (0..usize::from(screen_h)).step_by(rows_per_strip) {
+            let rows = rows_per_strip.min(usize::from(screen_h) - top);
+            let mut data = Vec::with_capacity(rows * row_bytes);
+            for y in top..top + rows {
+                for x in 0..usize::from(screen_w) {
+                    let inside = x < usize::from(width) && y < usize::from(height);
+                    let v = if inside {
+                        grey[y * usize::from(width) + x]
+                    } else {
+                        255
+                    };
+                    data.extend_from_slice(&[v, v, v, 0]);
+                }
+            }
+            connection
+                .put_image(
+                    ImageFormat::Z_PIXMAP,
+                    pixmap,
+                    gc,
+                    screen_w,
+                    rows as u16,
+                    0,
+                    top as i16,
+                    0,
+                    screen.root_depth,
+                    &data,
+                )
+                .unwrap();
+        }
+        connection
+            .change_window_attributes(
+                screen.root,
+                &ChangeWindowAttributesAux::new().background_pixmap(pixmap),
+            )
+            .unwrap();
+        connection
+            .clear_area(false, screen.root, 0, 0, 0, 0)
+            .unwrap();
+        connection.get_input_focus().unwrap().reply().unwrap();
+        RootPicture {
+            _connection: connection,
+        }
+    }
+}
+
+/// The connection that set the root window's picture, kept open while the test needs it.
+#[must_use]
+pub struct RootPicture {
+    _connection: x11rb::rust_connection::RustConnection,
+}
+
+/// The display all tests share.
+pub fn shared_display() -> &'static XDisplay {
+    static DISPLAY: OnceLock<XDisplay> = OnceLock::new();
+    DISPLAY.get_or_init(XDisplay::start)
 }
 
 /// One test's vault: a data folder and a keychain service of its own, in a session.
@@ -245,6 +385,13 @@ impl<'s> Sandbox<'s> {
             .env("COGAUTH_KEYRING_SERVICE", &self.service)
             .stdin(Stdio::null());
         command
+    }
+
+    /// Runs `cogauth args…` on an X display (for the clipboard and the screen).
+    pub fn cogauth_on(&self, display: &XDisplay, args: &[&str]) -> Run {
+        let mut command = self.command();
+        command.env("DISPLAY", display.name());
+        Run::from(command.args(args).output().expect("run cogauth"))
     }
 
     /// Runs `cogauth args…`.

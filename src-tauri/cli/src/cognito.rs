@@ -184,18 +184,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::input(format!("cannot start the async runtime: {e}")))
 }
 
-fn device_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "this computer".to_owned());
-    // FriendlyDeviceName: at most 131 characters.
-    format!("{} CogAuth", host.chars().take(100).collect::<String>())
-}
-
 pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Result<(), CliError> {
     // Checked before anything is sent: a bad --qr must not fail a finished enrolment.
     let qr = args
@@ -217,7 +205,7 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
                 ResumeRequest {
                     password: &password,
                     flow,
-                    device_name: &device_name(),
+                    device_name: &cognito::device_name(),
                     prove,
                 },
                 &mut prompt,
@@ -246,7 +234,7 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
                 username,
                 password,
                 flow,
-                device_name: device_name(),
+                device_name: cognito::device_name(),
                 prove,
             };
             runtime.block_on(cognito::enroll(

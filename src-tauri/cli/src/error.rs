@@ -3,8 +3,10 @@
 
 use std::process::ExitCode;
 
+use cogauth_core::backup::BackupError;
 use cogauth_core::cognito::CognitoError;
 use cogauth_core::qr::QrError;
+use cogauth_core::scan::ScanError;
 use cogauth_core::transfer::{ExportError, ImportError};
 use cogauth_core::{OtpError, UriError, VaultError};
 use serde_json::json;
@@ -133,6 +135,26 @@ impl From<ImportError> for CliError {
             message,
             exit,
         }
+    }
+}
+
+impl From<BackupError> for CliError {
+    fn from(error: BackupError) -> Self {
+        match error {
+            BackupError::Vault(vault) => vault.into(),
+            other => CliError {
+                kind: other.kind(),
+                message: other.to_string(),
+                exit: 2,
+            },
+        }
+    }
+}
+
+impl From<ScanError> for CliError {
+    fn from(error: ScanError) -> Self {
+        // Only imports read pictures, the clipboard or the screen.
+        ImportError::Image(error).into()
     }
 }
 

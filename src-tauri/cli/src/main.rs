@@ -10,7 +10,7 @@ mod error;
 mod render;
 mod transfer;
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -78,10 +78,14 @@ enum Command {
     SigninTest(cognito::SigninArgs),
     /// Turn TOTP MFA off for a Cognito account's user (where the pool allows it)
     DisableMfa(cognito::SigninArgs),
-    /// Import accounts from another authenticator's export (format detected), all or nothing
+    /// Import accounts from another authenticator's export (format detected), a picture of QR
+    /// codes, the clipboard or the screen, all or nothing
     Import(transfer::ImportArgs),
-    /// Export every account: an otpauth list (plaintext) or an encrypted Aegis vault file
+    /// Export every account: an otpauth list or a printable HTML page of QR codes (both
+    /// plaintext), or an encrypted Aegis vault file
     Export(transfer::ExportArgs),
+    /// When the last export was written, and how many accounts were added since
+    BackupStatus,
     /// Write the account's otpauth URI as a QR code (reveals the secret)
     Qr {
         /// Id, issuer:label, or an unambiguous prefix
@@ -153,7 +157,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let account = vault.add(new_account(args)?)?;
             render::account_added(&account, json)
         }
-        Command::List => render::accounts(&vault.accounts()?, json),
+        Command::List => {
+            let accounts = vault.accounts()?;
+            if !json {
+                backup_hint(&config.data_dir, &vault);
+            }
+            render::accounts(&accounts, json)
+        }
         Command::Code { account, at } => {
             let (account, code) = vault.code(&account, at.unwrap_or_else(now_unix))?;
             render::code(&account, &code, json)
@@ -185,7 +195,21 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Uri { account } => render::uri(&vault.otpauth_uri(&account)?.to_uri(), json),
         Command::Qr { account, output } => write_qr(&vault, &account, output, json),
         Command::Import(args) => transfer::import(&vault, args, json),
-        Command::Export(args) => transfer::export(&vault, args, json),
+        Command::Export(args) => transfer::export(&vault, &config.data_dir, args, json),
+        Command::BackupStatus => transfer::backup_status(&vault, &config.data_dir, json),
+    }
+}
+
+/// The backup reminder of `list`: one line on stderr when accounts were added since the last
+/// export, and only for a person at a terminal (scripts read `backup-status`).
+fn backup_hint(data_dir: &std::path::Path, vault: &Vault<KeyringStore>) {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    if let Ok(status) = cogauth_core::backup::status(data_dir, vault)
+        && status.added_since > 0
+    {
+        eprintln!("cogauth: {}", transfer::backup_line(&status));
     }
 }
 

@@ -2,27 +2,43 @@
 //! and the password (stdin), asks core for the plan, applies it unless `--dry-run`, and
 //! renders the plan or the report. The rules (formats, duplicates, all or nothing) are core's.
 //!
+//! `cogauth import --clipboard` / `--screenshot`: the same, over the QR codes core's `capture`
+//! reads from the clipboard or the screen.
+//!
 //! `cogauth export`: checks the confirmation flags, reads the password (stdin), asks core for
-//! the export and writes it owner-only and atomically (or, for a confirmed otpauth list, to
-//! stdout).
+//! the export and writes it owner-only and atomically (or, for a confirmed otpauth list or
+//! HTML page, to stdout), then records the backup (core's `backup`) when it wrote a file.
+//!
+//! `cogauth backup-status`: core's backup status, rendered.
 
 use std::fs::File;
 use std::io::{BufRead, Read, Write};
+use std::path::Path;
 
 use clap::{Args, ValueEnum};
-use cogauth_core::transfer::{self, Duplicate, DuplicateOf, DuplicateReason, ImportWarning};
-use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, atomic_file};
+use cogauth_core::transfer::{
+    self, Duplicate, DuplicateOf, DuplicateReason, ImportWarning, QrSource,
+};
+use cogauth_core::vault::now_unix;
+use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, atomic_file, backup, capture};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use crate::error::CliError;
 
-/// `cogauth import <file> [--password-stdin] [--dry-run]`.
+/// `cogauth import (<file> | --clipboard | --screenshot) [--password-stdin] [--dry-run]`.
 #[derive(Args)]
 pub struct ImportArgs {
     /// The export to import (otpauth list, Google Authenticator, Aegis, 2FAS, Bitwarden,
-    /// andOTP, FreeOTP+), or '-' to read it from stdin
-    file: String,
+    /// andOTP, FreeOTP+, or a PNG/JPEG/WebP picture of QR codes), or '-' to read it from stdin
+    #[arg(required_unless_present_any = ["clipboard", "screenshot"])]
+    file: Option<String>,
+    /// Read the QR codes of the image on the clipboard (or the otpauth URIs copied as text)
+    #[arg(long, conflicts_with_all = ["file", "screenshot", "password_stdin"])]
+    clipboard: bool,
+    /// Take a screenshot and read the QR codes on the screen
+    #[arg(long, conflicts_with_all = ["file", "password_stdin"])]
+    screenshot: bool,
     /// Read the export's password from stdin (first line), for encrypted exports
     #[arg(long)]
     password_stdin: bool,
@@ -32,19 +48,35 @@ pub struct ImportArgs {
 }
 
 pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Result<(), CliError> {
-    if args.file == "-" && args.password_stdin {
-        return Err(CliError::usage(
-            "the export and its password cannot both come from stdin: give the export as a file",
-        ));
-    }
-    let data = read_export(&args.file)?;
-    let password = if args.password_stdin {
-        Some(read_password()?)
-    } else {
-        None
+    let plan = match (&args.file, args.clipboard, args.screenshot) {
+        (_, true, _) => transfer::plan(
+            vault,
+            transfer::read_codes(QrSource::Clipboard, &capture::clipboard_image()?)?,
+        )?,
+        (_, _, true) => transfer::plan(
+            vault,
+            transfer::read_codes(QrSource::Screenshot, &capture::screenshot()?)?,
+        )?,
+        (Some(file), false, false) => {
+            if file == "-" && args.password_stdin {
+                return Err(CliError::usage(
+                    "the export and its password cannot both come from stdin: give the export as a file",
+                ));
+            }
+            let data = read_export(file)?;
+            let password = if args.password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            transfer::preview(vault, &data, password.as_ref().map(|p| p.as_bytes()))?
+        }
+        (None, false, false) => {
+            return Err(CliError::usage(
+                "import needs a file, --clipboard or --screenshot",
+            ));
+        }
     };
-    let plan = transfer::preview(vault, &data, password.as_ref().map(|p| p.as_bytes()))?;
-    drop((data, password));
     if !json {
         for warning in &plan.warnings {
             eprintln!("cogauth: warning: {warning}");
@@ -104,21 +136,23 @@ pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Resu
     print(&lines.join("\n"))
 }
 
-/// `cogauth export --format otpauth|encrypted --output FILE [--password-stdin]
+/// `cogauth export --format otpauth|html|encrypted --output FILE [--password-stdin]
 /// [--i-understand-plaintext]`.
 #[derive(Args)]
 pub struct ExportArgs {
-    /// otpauth: one otpauth URI per line, every secret in plain text; encrypted: an Aegis vault
-    /// file encrypted with the password read by --password-stdin
+    /// otpauth: one otpauth URI per line, every secret in plain text; html: a printable page
+    /// of QR codes, every secret in plain sight; encrypted: an Aegis vault file encrypted with
+    /// the password read by --password-stdin
     #[arg(long, value_enum)]
     format: ExportFormat,
-    /// The file to write (owner-only, replaced atomically); '-' writes an otpauth list to stdout
+    /// The file to write (owner-only, replaced atomically); '-' writes an otpauth list or the
+    /// HTML page to stdout
     #[arg(long, short, value_name = "FILE")]
     output: String,
     /// Read the password of the encrypted export from stdin (first line)
     #[arg(long)]
     password_stdin: bool,
-    /// Confirm that the otpauth export holds every secret unencrypted
+    /// Confirm that the otpauth or html export holds every secret unencrypted
     #[arg(long)]
     i_understand_plaintext: bool,
 }
@@ -128,31 +162,39 @@ pub struct ExportArgs {
 enum ExportFormat {
     /// One otpauth URI per line (plaintext)
     Otpauth,
+    /// A printable HTML page of QR codes (plaintext)
+    Html,
     /// An Aegis vault file, password-encrypted
     Encrypted,
 }
 
-pub fn export(vault: &Vault<KeyringStore>, args: ExportArgs, json: bool) -> Result<(), CliError> {
+pub fn export(
+    vault: &Vault<KeyringStore>,
+    data_dir: &Path,
+    args: ExportArgs,
+    json: bool,
+) -> Result<(), CliError> {
     let to_stdout = args.output == "-";
     // Every refusal comes before the keychain is touched.
     let password = match args.format {
-        ExportFormat::Otpauth => {
+        ExportFormat::Otpauth | ExportFormat::Html => {
+            let name = args.format.name();
             if !args.i_understand_plaintext {
-                return Err(CliError::usage(
-                    "an otpauth export holds every secret unencrypted: add --i-understand-plaintext to confirm, or use --format encrypted",
-                ));
+                return Err(CliError::usage(format!(
+                    "an {name} export holds every secret unencrypted: add --i-understand-plaintext to confirm, or use --format encrypted"
+                )));
             }
             if args.password_stdin {
-                return Err(CliError::usage(
-                    "--password-stdin is for --format encrypted; an otpauth export has no password",
-                ));
+                return Err(CliError::usage(format!(
+                    "--password-stdin is for --format encrypted; an {name} export has no password"
+                )));
             }
             None
         }
         ExportFormat::Encrypted => {
             if to_stdout {
                 return Err(CliError::usage(
-                    "the encrypted export is written to a file: give --output FILE ('-' is for --format otpauth)",
+                    "the encrypted export is written to a file: give --output FILE ('-' is for --format otpauth or html)",
                 ));
             }
             if !args.password_stdin {
@@ -169,23 +211,28 @@ pub fn export(vault: &Vault<KeyringStore>, args: ExportArgs, json: bool) -> Resu
             Some(password)
         }
     };
-    // The count is the index's; core reads it again with the secrets.
-    let count = vault.accounts()?.len();
+    // The accounts are the index's; core reads them again with the secrets.
+    let accounts = vault.accounts()?;
+    let count = accounts.len();
     if count == 0 {
         return Err(CliError::input(
             "the vault has no accounts; nothing was written",
         ));
     }
-    let (bytes, format) = match &password {
-        None => {
-            let text = transfer::export_otpauth(vault)?;
-            (Zeroizing::new(text.as_bytes().to_vec()), "otpauth")
+    let bytes = match (&password, args.format) {
+        (Some(password), _) => {
+            transfer::export_aegis_encrypted(vault, password.as_bytes(), &mut getrandom::fill)?
         }
-        Some(password) => (
-            transfer::export_aegis_encrypted(vault, password.as_bytes(), &mut getrandom::fill)?,
-            "aegis-encrypted",
-        ),
+        (None, ExportFormat::Html) => {
+            let page = transfer::export_html(vault, now_unix())?;
+            Zeroizing::new(page.as_bytes().to_vec())
+        }
+        (None, _) => {
+            let text = transfer::export_otpauth(vault)?;
+            Zeroizing::new(text.as_bytes().to_vec())
+        }
     };
+    let format = args.format.name();
     drop(password);
     if to_stdout {
         let mut out = std::io::stdout().lock();
@@ -194,9 +241,13 @@ pub fn export(vault: &Vault<KeyringStore>, args: ExportArgs, json: bool) -> Resu
             .and_then(|()| out.flush())
             .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")));
     }
-    atomic_file::write_private(std::path::Path::new(&args.output), &bytes)
+    atomic_file::write_private(Path::new(&args.output), &bytes)
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", args.output)))?;
     drop(bytes);
+    // The export is written: a failure to record it is worth a warning, not a failure.
+    if let Err(error) = backup::record_accounts(data_dir, &accounts, format, now_unix()) {
+        eprintln!("cogauth: warning: the export was written but not recorded as a backup: {error}");
+    }
     if json {
         return print(
             &json!({"format": format, "output": args.output, "accounts": count}).to_string(),
@@ -209,10 +260,21 @@ pub fn export(vault: &Vault<KeyringStore>, args: ExportArgs, json: bool) -> Resu
     ))
 }
 
+impl ExportFormat {
+    /// The format's name in reports and in the backup record.
+    fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Otpauth => "otpauth",
+            ExportFormat::Html => "html",
+            ExportFormat::Encrypted => "aegis-encrypted",
+        }
+    }
+}
+
 /// The export's bytes, at most one byte more than core accepts (so that core can say it is
 /// too large without the whole of a huge file being read).
 fn read_export(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    let limit = transfer::MAX_INPUT_BYTES as u64 + 1;
+    let limit = transfer::MAX_FILE_BYTES as u64 + 1;
     let cannot = |e: std::io::Error| CliError::input(format!("cannot read {path}: {e}"));
     let mut data;
     if path == "-" {
@@ -227,7 +289,7 @@ fn read_export(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
     } else {
         let file = File::open(path).map_err(cannot)?;
         let size = file.metadata().map_err(cannot)?.len();
-        if size > transfer::MAX_INPUT_BYTES as u64 {
+        if size > transfer::MAX_FILE_BYTES as u64 {
             return Err(transfer::ImportError::TooLarge { size }.into());
         }
         // Sized up front so that growing never leaves copies of the export in freed memory.
@@ -333,4 +395,42 @@ fn print(text: &str) -> Result<(), CliError> {
     writeln!(out, "{text}")
         .and_then(|()| out.flush())
         .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")))
+}
+
+/// `cogauth backup-status`: when the last export was written and how many accounts it lacks.
+pub fn backup_status(
+    vault: &Vault<KeyringStore>,
+    data_dir: &Path,
+    json: bool,
+) -> Result<(), CliError> {
+    let status = backup::status(data_dir, vault)?;
+    if json {
+        return print(&to_json(&status).to_string());
+    }
+    print(&backup_line(&status))
+}
+
+/// The status as one sentence.
+pub fn backup_line(status: &backup::BackupStatus) -> String {
+    let accounts = |n: usize| {
+        if n == 1 {
+            "1 account".to_owned()
+        } else {
+            format!("{n} accounts")
+        }
+    };
+    match status.last_backup {
+        None if status.added_since == 0 => "no backup yet, and no accounts to back up".to_owned(),
+        None => format!(
+            "no backup yet: {} not in any backup (cogauth export --format encrypted)",
+            accounts(status.added_since)
+        ),
+        Some(at) => {
+            let added = match status.added_since {
+                0 => "every account is in it".to_owned(),
+                n => format!("{} added since", accounts(n)),
+            };
+            format!("last backup: {} UTC; {added}", backup::utc_date_time(at))
+        }
+    }
 }

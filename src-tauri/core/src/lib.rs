@@ -5,8 +5,11 @@
 //! - [`vault`]: the account index plus the OS keychain, kept consistent;
 //! - [`cognito`]: signing in to a user pool and enrolling TOTP MFA;
 //! - [`qr`]: QR encoding of URIs;
+//! - [`scan`]: reading QR codes out of images and raw pixels;
+//! - [`capture`]: QR codes from the clipboard and the screen;
 //! - [`transfer`]: importing other authenticators' exports (all or nothing), and exporting
-//!   an otpauth list or an encrypted Aegis-format backup;
+//!   an otpauth list, a printable HTML page of QR codes or an encrypted Aegis-format backup;
+//! - [`backup`]: when the last export was made, and what was added since;
 //! - [`atomic_file`]: crash-safe owner-only file writes.
 //!
 //! The CLI (`cogauth`) and the desktop shell are adapters over this crate.
@@ -15,9 +18,12 @@
 #![deny(missing_docs)]
 
 pub mod atomic_file;
+pub mod backup;
+pub mod capture;
 pub mod cognito;
 pub mod otp;
 pub mod qr;
+pub mod scan;
 pub mod transfer;
 pub mod uri;
 pub mod vault;

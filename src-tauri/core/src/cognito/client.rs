@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider as sdk;
+use aws_smithy_http_client::tls;
 use hmac::{Hmac, Mac};
 use sdk::config::interceptors::BeforeDeserializationInterceptorContextRef;
 use sdk::config::retry::RetryConfig;
@@ -106,7 +107,16 @@ impl CognitoClient {
                     .operation_timeout(Duration::from_secs(40))
                     .build(),
             )
-            .interceptor(ServerClock(clock.clone()));
+            .interceptor(ServerClock(clock.clone()))
+            // The SDK's default client, but with rustls over ring rather than aws-lc (see the
+            // root Cargo.toml): the trust roots are still the system's.
+            .http_client(
+                aws_smithy_http_client::Builder::new()
+                    .tls_provider(tls::Provider::Rustls(
+                        tls::rustls_provider::CryptoMode::Ring,
+                    ))
+                    .build_https(),
+            );
         if let Some(endpoint) = pool.endpoint() {
             config = config.endpoint_url(endpoint);
         }

@@ -94,6 +94,19 @@ pub trait Progress {
     fn warn(&mut self, message: &str);
 }
 
+/// The FriendlyDeviceName CogAuth registers its TOTP device under: "<host name> CogAuth".
+pub fn device_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "this computer".to_owned());
+    // FriendlyDeviceName: at most 131 characters.
+    format!("{} CogAuth", host.chars().take(100).collect::<String>())
+}
+
 /// What to enrol.
 pub struct EnrollRequest {
     /// The pool.

@@ -15,8 +15,9 @@ use zeroize::Zeroizing;
 use super::client::{AuthStep, CognitoClient};
 use super::{ClientSecret, CognitoError};
 
-/// How to prove the password.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How to prove the password. Serialised as `"srp"` / `"password"` (the app's wizard form).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AuthFlow {
     /// USER_SRP_AUTH: a zero-knowledge proof; the password is not sent.
     #[default]

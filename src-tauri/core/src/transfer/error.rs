@@ -9,6 +9,7 @@ use crate::uri::UriError;
 use crate::vault::VaultError;
 
 use super::{MAX_ENTRIES, MAX_INPUT_BYTES};
+use crate::scan::{MAX_IMAGE_BYTES, ScanError};
 
 /// Where in the file an entry sits, for error messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,40 @@ pub enum Position {
         /// 1-based entry within the line.
         entry: usize,
     },
+    /// The n-th QR code (1-based, in reading order) of a picture.
+    QrCode(usize),
+    /// The n-th entry (1-based) of a Google Authenticator QR code.
+    QrCodeEntry {
+        /// 1-based QR code number.
+        code: usize,
+        /// 1-based entry within the code.
+        entry: usize,
+    },
+}
+
+/// What a list of URIs is made of: the lines of a text file, or the QR codes of a picture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unit {
+    Line,
+    QrCode,
+}
+
+impl Unit {
+    /// The position of the `n`-th unit (1-based).
+    pub(crate) fn at(self, n: usize) -> Position {
+        match self {
+            Unit::Line => Position::Line(n),
+            Unit::QrCode => Position::QrCode(n),
+        }
+    }
+
+    /// The position of an entry inside the `n`-th unit (both 1-based).
+    pub(crate) fn entry(self, n: usize, entry: usize) -> Position {
+        match self {
+            Unit::Line => Position::LineEntry { line: n, entry },
+            Unit::QrCode => Position::QrCodeEntry { code: n, entry },
+        }
+    }
 }
 
 impl fmt::Display for Position {
@@ -33,6 +68,8 @@ impl fmt::Display for Position {
             Position::Entry(n) => write!(f, "entry {n}"),
             Position::Line(n) => write!(f, "line {n}"),
             Position::LineEntry { line, entry } => write!(f, "line {line}, entry {entry}"),
+            Position::QrCode(n) => write!(f, "QR code {n}"),
+            Position::QrCodeEntry { code, entry } => write!(f, "QR code {code}, entry {entry}"),
         }
     }
 }
@@ -149,10 +186,12 @@ pub enum EntryProblem {
 /// Why nothing was imported, or why an import stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The file is larger than [`MAX_INPUT_BYTES`].
+    /// The file is larger than [`MAX_INPUT_BYTES`] (or, for a picture, than
+    /// [`MAX_IMAGE_BYTES`]).
     #[error(
-        "the file is {size} bytes long; imports are limited to {} MiB",
-        MAX_INPUT_BYTES / (1024 * 1024)
+        "the file is {size} bytes long; imports are limited to {} MiB ({} MiB for pictures of QR codes)",
+        MAX_INPUT_BYTES / (1024 * 1024),
+        MAX_IMAGE_BYTES / (1024 * 1024)
     )]
     TooLarge {
         /// The size seen (at least this many bytes).
@@ -162,14 +201,20 @@ pub enum ImportError {
     #[error("the file is empty")]
     Empty,
     /// The file is not UTF-8, and every format CogAuth imports is text or JSON.
-    #[error("the file is not UTF-8 text; CogAuth imports text and JSON exports only")]
+    #[error(
+        "the file is not UTF-8 text; CogAuth imports text and JSON exports, and pictures of QR codes (PNG, JPEG, WebP)"
+    )]
     NotUtf8,
+    /// A picture (or the clipboard, or the screen) gave no QR code to import: not an image,
+    /// too large, damaged, no code found, none readable.
+    #[error(transparent)]
+    Image(#[from] ScanError),
     /// The file looks like JSON but does not parse.
     #[error("the file is not valid JSON: {0}")]
     InvalidJson(String),
     /// No format recognised the file.
     #[error(
-        "the file is not an export CogAuth can import (otpauth URI list, Google Authenticator export, Aegis, 2FAS, Bitwarden, andOTP or FreeOTP+ JSON)"
+        "the file is not an export CogAuth can import (otpauth URI list, Google Authenticator export, Aegis, 2FAS, Bitwarden, andOTP or FreeOTP+ JSON, or a picture of QR codes)"
     )]
     UnknownFormat,
     /// The file has the right overall shape but its structure is broken.
@@ -290,6 +335,7 @@ impl ImportError {
             ImportError::Empty => "empty",
             ImportError::NotUtf8 => "not_utf8",
             ImportError::InvalidJson(_) => "invalid_json",
+            ImportError::Image(error) => error.kind(),
             ImportError::UnknownFormat => "unknown_format",
             ImportError::Malformed { .. } => "malformed",
             ImportError::Entry { .. } => "invalid_entry",

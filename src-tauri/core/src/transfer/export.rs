@@ -1,4 +1,5 @@
-//! Export: the vault as an otpauth URI list, or as an encrypted Aegis vault file.
+//! Export: the vault as an otpauth URI list, a printable HTML page of QR codes, or an
+//! encrypted Aegis vault file.
 //!
 //! The encrypted export follows the Aegis vault format (beemdevelopment/Aegis, `docs/vault.md`)
 //! as [`super::aegis`] reads it: `{version: 1, header: {slots, params}, db}` with one password
@@ -9,6 +10,10 @@
 //! Each entry has `type` (totp, hotp, steam), a random v4 `uuid`, `name` (the label),
 //! `issuer`, `note` "", `favorite` false, `icon` null and `info` (base32 `secret`, `algo`,
 //! `digits`, `period` or `counter`). The otpauth list is one [`OtpAuthUri::to_uri`] per line.
+//! The HTML page is one self-contained document (no script, no external resource, a CSP that
+//! forbids loading any): a warning header, then per account an inline SVG QR code of its URI
+//! ([`crate::qr::to_svg`]) with the issuer, the label and the settings under it, laid out for
+//! A4/Letter paper with print CSS. Every name is HTML-escaped.
 //!
 //! Drops: CogAuth's account ids and creation times, the active/pending state (a pending
 //! account is exported like any other, with its secret), and the Cognito binding (pool, client,
@@ -45,6 +50,12 @@ pub enum ExportError {
     /// The system's random source failed.
     #[error("the system's random source failed: {0}")]
     Random(String),
+    /// An account's URI is too long for a QR code (only the HTML page has QR codes).
+    #[error("the account '{name}' does not fit in a QR code")]
+    QrTooLong {
+        /// `issuer:label`, shortened.
+        name: String,
+    },
     /// The encryption or the encoding failed (not expected to happen).
     #[error("the export could not be built: {0}")]
     Internal(&'static str),
@@ -56,6 +67,7 @@ impl ExportError {
     pub fn kind(&self) -> &'static str {
         match self {
             ExportError::Vault(error) => error.kind(),
+            ExportError::QrTooLong { .. } => "qr_too_long",
             ExportError::Random(_) | ExportError::Internal(_) => "internal",
         }
     }
@@ -112,6 +124,114 @@ pub fn export_otpauth<S: SecretStore>(vault: &Vault<S>) -> Result<Zeroizing<Stri
         text.push('\n');
     }
     Ok(text)
+}
+
+/// Every account as a printable HTML page of QR codes (see the module documentation), pending
+/// accounts included, dated `generated_at` (Unix seconds, UTC). The page holds every secret in
+/// the clear, in its QR codes.
+pub fn export_html<S: SecretStore>(
+    vault: &Vault<S>,
+    generated_at: u64,
+) -> Result<Zeroizing<String>, ExportError> {
+    let accounts = accounts_with_secrets(vault)?;
+    let mut figures = Vec::with_capacity(accounts.len());
+    for (account, secret) in accounts {
+        let name = account.display_name();
+        let uri = OtpAuthUri {
+            issuer: account.issuer,
+            label: account.label,
+            params: account.params,
+            secret,
+        };
+        let svg = crate::qr::to_svg(&uri.to_uri()).map_err(|_| ExportError::QrTooLong {
+            name: super::error::shorten(&name),
+        })?;
+        figures.push((uri, svg));
+    }
+    let count = figures.len();
+    let plural = if count == 1 { "" } else { "s" };
+    let date = crate::backup::utc_date_time(generated_at);
+    // Sized up front so that growing never leaves copies of the secrets in freed memory.
+    let capacity = 8192
+        + figures
+            .iter()
+            .map(|(uri, svg)| svg.len() + 6 * (uri.issuer.len() + uri.label.len()) + 512)
+            .sum::<usize>();
+    let mut page = Zeroizing::new(String::with_capacity(capacity));
+    page.push_str(HTML_HEAD);
+    page.push_str(&format!(
+        "<title>CogAuth backup: {count} account{plural}</title>\n</head>\n<body>\n\
+         <header class=\"warning\">\n<h1>CogAuth backup: keep this page secret</h1>\n\
+         <p>Each QR code below holds an account's <strong>secret key</strong>. Anyone who sees \
+         this page, a photo of it or a copy of this file can make your sign-in codes. Print it, \
+         keep the paper somewhere safe, and delete the file.</p>\n\
+         <p>{count} account{plural}, made {date} UTC. To restore, scan a code with any \
+         authenticator app, or photograph the page and run <code>cogauth import photo.jpg</code>.\
+         </p>\n</header>\n<main class=\"codes\">\n"
+    ));
+    for (uri, svg) in &figures {
+        let svg = svg.find("<svg").map_or(svg.as_str(), |start| &svg[start..]);
+        page.push_str("<figure>\n");
+        page.push_str(svg);
+        page.push_str("\n<figcaption><strong>");
+        page.push_str(&escape_html(&uri.issuer));
+        page.push_str("</strong><span class=\"label\">");
+        page.push_str(&escape_html(&uri.label));
+        page.push_str("</span><small>");
+        page.push_str(&settings(&uri.params));
+        page.push_str("</small></figcaption>\n</figure>\n");
+    }
+    page.push_str("</main>\n</body>\n</html>\n");
+    Ok(page)
+}
+
+/// The page up to the title: a CSP that loads nothing (inline styles only, no script) and
+/// the print layout (a grid of codes that never splits a code across pages).
+const HTML_HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+<meta name=\"referrer\" content=\"no-referrer\">\n<meta name=\"robots\" content=\"noindex\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<style>\n\
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #000; background: #fff; }\n\
+.warning { border: 3px solid #b00; padding: 0.5rem 1rem; margin-bottom: 1.5rem; }\n\
+.warning h1 { color: #b00; font-size: 1.4rem; margin: 0.3rem 0; }\n\
+.codes { display: grid; grid-template-columns: repeat(auto-fill, minmax(60mm, 1fr)); gap: 8mm; }\n\
+figure { margin: 0; text-align: center; break-inside: avoid; page-break-inside: avoid; }\n\
+figure svg { width: 50mm; height: 50mm; }\n\
+figcaption { display: flex; flex-direction: column; overflow-wrap: anywhere; }\n\
+figcaption small { color: #444; }\n\
+@page { margin: 12mm; }\n\
+@media print { body { margin: 0; } .warning { border-width: 2px; } }\n\
+</style>\n";
+
+/// Escapes text for HTML element content and attribute values.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// "TOTP · SHA1 · 6 digits · 30 s" and the like.
+fn settings(params: &crate::otp::OtpParams) -> String {
+    let algorithm = params.algorithm.name();
+    match params.kind {
+        OtpKind::Totp { period } => {
+            format!("TOTP · {algorithm} · {} digits · {period} s", params.digits)
+        }
+        OtpKind::Steam { period } => format!("Steam · {period} s"),
+        OtpKind::Hotp { counter } => format!(
+            "HOTP · {algorithm} · {} digits · counter {counter}",
+            params.digits
+        ),
+    }
 }
 
 /// One entry of the Aegis database.
@@ -283,6 +403,14 @@ mod tests {
         };
         let uuid = uuid_v4(&mut rng).expect("uuid");
         assert_eq!(uuid, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    }
+
+    #[test]
+    fn html_escapes_every_special_character() {
+        assert_eq!(
+            escape_html(r#"<b>"A" & 'B'</b>"#),
+            "&lt;b&gt;&quot;A&quot; &amp; &#39;B&#39;&lt;/b&gt;"
+        );
     }
 
     #[test]

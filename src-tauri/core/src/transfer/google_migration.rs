@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use zeroize::Zeroizing;
 
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError, Unit};
 use super::otpauth_list::{first_line_starts_with, read_lines};
 use super::protobuf::{Reader, WireError, WireValue};
 use super::{Decoded, Format, ImportWarning, Input, MAX_ENTRIES, account, split_name};
@@ -84,19 +84,15 @@ impl Batches {
     }
 }
 
-/// Every account of one `otpauth-migration://` line (line `number` of the file).
+/// Every account of one `otpauth-migration://` URI (the `number`-th line or QR code).
 pub(super) fn decode_line(
     line: &str,
+    unit: Unit,
     number: usize,
     batches: &mut Batches,
 ) -> Result<Vec<OtpAuthUri>, ImportError> {
-    let line_error = |reason| {
-        ImportError::entry(
-            Position::Line(number),
-            ("", ""),
-            EntryProblem::Migration(reason),
-        )
-    };
+    let line_error =
+        |reason| ImportError::entry(unit.at(number), ("", ""), EntryProblem::Migration(reason));
     let payload = payload_bytes(line).map_err(line_error)?;
     let mut reader = Reader::new(&payload);
     let mut parameters = Vec::new();
@@ -122,10 +118,7 @@ pub(super) fn decode_line(
         .into_iter()
         .enumerate()
         .map(|(i, bytes)| {
-            let position = Position::LineEntry {
-                line: number,
-                entry: i + 1,
-            };
+            let position = unit.entry(number, i + 1);
             let raw = RawParameters::parse(bytes).map_err(|e| {
                 ImportError::entry(position, ("", ""), EntryProblem::Migration(e.describe()))
             })?;
@@ -292,7 +285,7 @@ mod tests {
             ("otpauth-migration://offline?data=Cg", "truncated"),
         ];
         for (line, needle) in cases {
-            let error = decode_line(line, 7, &mut Batches::default()).expect_err(line);
+            let error = decode_line(line, Unit::Line, 7, &mut Batches::default()).expect_err(line);
             let message = error.to_string();
             assert!(message.contains(needle), "{line}: {message}");
             assert!(message.starts_with("line 7"), "{message}");

@@ -21,6 +21,11 @@
 //! [`formats`] lists them in detection order. The trait holds no user-facing text: formats have a stable machine name,
 //! and everything a person reads comes from [`ImportError`] and the caller's own rendering.
 //!
+//! Pictures (PNG, JPEG, WebP, told by their first bytes) are read for QR codes by
+//! [`crate::scan`], and the codes' texts ([`read_codes`], also fed by the clipboard and the
+//! screen through [`crate::capture`]) go through the otpauth list reader: each code is one
+//! `otpauth://` or `otpauth-migration://` URI, positions say "QR code n".
+//!
 //! Export, the other way ([`export_otpauth`], [`export_aegis_encrypted`]), is in `export`: an
 //! otpauth list, or an encrypted Aegis vault file this module's Aegis reader opens.
 //!
@@ -48,16 +53,25 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::otp::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS, Secret};
+use crate::scan;
 use crate::uri::{MAX_NAME_CHARS, OtpAuthUri};
 use crate::vault::{SecretStore, Vault};
 
+use error::Unit;
 pub use error::{EntryProblem, EntryRef, ImportError, Position};
-pub use export::{ExportError, RandomSource, export_aegis_encrypted, export_otpauth};
+pub use export::{ExportError, RandomSource, export_aegis_encrypted, export_html, export_otpauth};
 pub use plan::{Duplicate, DuplicateOf, DuplicateReason, ImportPlan, ImportReport, plan};
 
-/// The largest file imported, in bytes. Real exports are kilobytes; this bounds what a hostile
-/// file can make us parse.
+/// The largest text or JSON file imported, in bytes. Real exports are kilobytes; this bounds
+/// what a hostile file can make us parse.
 pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+/// The largest file of any kind imported: pictures of QR codes may be up to
+/// [`scan::MAX_IMAGE_BYTES`], and are bounded by their pixel count too.
+pub const MAX_FILE_BYTES: usize = if scan::MAX_IMAGE_BYTES > MAX_INPUT_BYTES {
+    scan::MAX_IMAGE_BYTES
+} else {
+    MAX_INPUT_BYTES
+};
 /// The most entries imported from one file.
 pub const MAX_ENTRIES: usize = 10_000;
 
@@ -235,8 +249,12 @@ pub fn detect(input: &Input<'_>) -> Result<&'static dyn Format, ImportError> {
 }
 
 /// Decodes every account of a file, detecting its format. `password` is used only by
-/// encrypted files.
+/// encrypted files. A picture (PNG, JPEG, WebP, told by its first bytes) is read for QR
+/// codes, each of which must hold an `otpauth://` or `otpauth-migration://` URI.
 pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError> {
+    if scan::image_kind(data).is_some() {
+        return read_codes(QrSource::Image, &scan::decode_qr_image(data)?);
+    }
     let input = Input::new(data)?;
     let format = detect(&input)?;
     if password.is_none() && format.needs_password(&input) {
@@ -248,6 +266,55 @@ pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError
     if decoded.accounts.is_empty() {
         return Err(ImportError::NoAccounts {
             format: format.name(),
+        });
+    }
+    check_count(decoded.accounts.len())?;
+    Ok(decoded)
+}
+
+/// Where the texts of [`read_codes`] came from; its name stands for the format in reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QrSource {
+    /// The QR codes of an image file.
+    Image,
+    /// The clipboard: the QR codes of an image, or copied URIs (one per line).
+    Clipboard,
+    /// The QR codes on the screen.
+    Screenshot,
+}
+
+impl QrSource {
+    /// A stable machine name: `qr-image`, `clipboard`, `screenshot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            QrSource::Image => "qr-image",
+            QrSource::Clipboard => "clipboard",
+            QrSource::Screenshot => "screenshot",
+        }
+    }
+}
+
+/// Decodes every account of the texts of QR codes (as [`scan`] and [`crate::capture`] return
+/// them), all or nothing: each text must be one `otpauth://` or `otpauth-migration://` URI;
+/// errors name the code ("QR code 2"). Google Authenticator exports spread over several codes
+/// are read like their text form.
+pub fn read_codes<T: AsRef<str>>(source: QrSource, texts: &[T]) -> Result<Decoded, ImportError> {
+    if texts.is_empty() {
+        return Err(ImportError::Image(scan::ScanError::NoQrCode));
+    }
+    check_count(texts.len())?;
+    let size: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    if size > MAX_INPUT_BYTES {
+        return Err(ImportError::TooLarge { size: size as u64 });
+    }
+    let numbered = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i + 1, t.as_ref().trim()));
+    let decoded = otpauth_list::read_uris(source.name(), Unit::QrCode, numbered)?;
+    if decoded.accounts.is_empty() {
+        return Err(ImportError::NoAccounts {
+            format: decoded.format,
         });
     }
     check_count(decoded.accounts.len())?;

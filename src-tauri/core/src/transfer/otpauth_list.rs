@@ -10,7 +10,7 @@
 
 use zeroize::Zeroizing;
 
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError, Unit};
 use super::google_migration::{self, Batches};
 use super::{Decoded, Format, Input, MAX_ENTRIES, checked};
 use crate::uri::OtpAuthUri;
@@ -62,23 +62,38 @@ fn has_scheme(line: &str, scheme: &str) -> bool {
 /// Reads every line: otpauth URIs and Google Authenticator migration URIs alike.
 pub(super) fn read_lines(format: &'static str, input: &Input<'_>) -> Result<Decoded, ImportError> {
     let text = input.text().ok_or(ImportError::NotUtf8)?;
+    read_uris(format, Unit::Line, data_lines(text))
+}
+
+/// Reads numbered URIs (the lines of a file, the texts of QR codes): otpauth URIs and Google
+/// Authenticator migration URIs alike.
+pub(super) fn read_uris<'t>(
+    format: &'static str,
+    unit: Unit,
+    uris: impl Iterator<Item = (usize, &'t str)>,
+) -> Result<Decoded, ImportError> {
     let mut accounts = Vec::new();
     let mut batches = Batches::default();
-    for (number, line) in data_lines(text) {
+    for (number, line) in uris {
         if has_scheme(line, "otpauth-migration://") {
-            accounts.extend(google_migration::decode_line(line, number, &mut batches)?);
+            accounts.extend(google_migration::decode_line(
+                line,
+                unit,
+                number,
+                &mut batches,
+            )?);
         } else if has_scheme(line, "otpauth://") {
             let uri = OtpAuthUri::parse(line)
                 .map_err(EntryProblem::Uri)
                 .and_then(checked)
                 .map_err(|problem| {
                     let label = label_hint(line);
-                    ImportError::entry(Position::Line(number), ("", &label), problem)
+                    ImportError::entry(unit.at(number), ("", &label), problem)
                 })?;
             accounts.push(uri);
         } else {
             return Err(ImportError::entry(
-                Position::Line(number),
+                unit.at(number),
                 ("", ""),
                 EntryProblem::NotAnOtpUri,
             ));

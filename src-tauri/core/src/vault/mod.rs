@@ -190,6 +190,9 @@ pub struct CurrentCode {
     pub account: Account,
     /// Its code (`None` for HOTP), or why the keychain could not give its secret.
     pub code: Result<Option<Code>, KeychainError>,
+    /// The code of the following period, for time-based accounts whose secret was read: a
+    /// screen shows it when the current one is about to expire.
+    pub next: Option<Code>,
 }
 
 /// The accounts of one data folder with their secrets in one keychain service.
@@ -367,6 +370,28 @@ impl<S: SecretStore> Vault<S> {
         Ok(renamed)
     }
 
+    /// Moves the account with this id to `position` in the stored order (clamped to the end).
+    pub fn move_to(&self, id: &AccountId, position: usize) -> Result<(), VaultError> {
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        let from = accounts
+            .iter()
+            .position(|a| &a.id == id)
+            .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
+        let account = accounts.remove(from);
+        accounts.insert(position.min(accounts.len()), account);
+        Ok(self.index.save(&lock, &accounts)?)
+    }
+
+    /// Sorts the stored order by issuer, then label, ignoring case (a stable sort: equal
+    /// names keep their order).
+    pub fn sort_by_name(&self) -> Result<(), VaultError> {
+        let lock = self.index.lock()?;
+        let mut accounts = self.index.load()?;
+        accounts.sort_by_cached_key(|a| (a.issuer.to_lowercase(), a.label.to_lowercase()));
+        Ok(self.index.save(&lock, &accounts)?)
+    }
+
     /// Changes an account's metadata under the index lock; `change` sees the current entry.
     pub fn update(
         &self,
@@ -430,16 +455,27 @@ impl<S: SecretStore> Vault<S> {
         Ok(accounts
             .into_iter()
             .map(|account| {
-                let code = if matches!(account.params.kind, OtpKind::Hotp { .. }) {
-                    Ok(None)
-                } else {
-                    match secrets.next() {
-                        Some(Ok(secret)) => Ok(Some(account.params.generate(&secret, unix_time))),
-                        Some(Err(error)) => Err(error),
-                        None => Ok(None),
+                let (code, next) = match &account.params.kind {
+                    OtpKind::Hotp { .. } => (Ok(None), None),
+                    OtpKind::Totp { period } | OtpKind::Steam { period } => {
+                        match secrets.next() {
+                            Some(Ok(secret)) => (
+                                Ok(Some(account.params.generate(&secret, unix_time))),
+                                Some(account.params.generate(
+                                    &secret,
+                                    unix_time.saturating_add(u64::from(*period)),
+                                )),
+                            ),
+                            Some(Err(error)) => (Err(error), None),
+                            None => (Ok(None), None),
+                        }
                     }
                 };
-                CurrentCode { account, code }
+                CurrentCode {
+                    account,
+                    code,
+                    next,
+                }
             })
             .collect())
     }

@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod scan;
 mod transfer;
 mod uri_corpus;
 mod vault_faults;
+mod vault_order;
 
 use std::path::PathBuf;
 

@@ -3,7 +3,8 @@
 //! 2FAS backup built by independent encoders (tests/fixtures/migration, tests/fixtures/twofas),
 //! the all-or-nothing rules and duplicates on a vault over keyring-core's mock store, the
 //! rollback when the keychain fails midway, and hostile files, each refused with one clear
-//! error and nothing added.
+//! error and nothing added. Export: the encrypted and otpauth round trips, the HTML page, and
+//! the backup record the reminder reads.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -974,6 +975,11 @@ fn fail_keychain_failure_aborts_the_export() {
         .unwrap_err();
     assert_eq!(error.kind(), "keychain_locked", "{error}");
     assert!(!error.to_string().contains("4SJHB4GSD43F"), "{error}");
+    cred.set_error(keyring_core::Error::NoStorageAccess(
+        "locked by test".into(),
+    ));
+    let error = transfer::export_html(&vault, 0).unwrap_err();
+    assert_eq!(error.kind(), "keychain_locked", "{error}");
 }
 
 #[test]
@@ -983,4 +989,143 @@ fn fail_random_source_failure_aborts_the_encrypted_export() {
     let error = transfer::export_aegis_encrypted(&source.vault(), EXPORT_PASSWORD, &mut broken)
         .unwrap_err();
     assert_eq!(error.kind(), "internal", "{error}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The printable HTML page and the backup record.
+
+#[test]
+fn html_export_has_one_code_per_account_with_escaped_names_and_nothing_external() {
+    let fixture = export_source();
+    let vault = fixture.vault();
+    vault
+        .add(NewAccount::from(
+            OtpAuthUri::parse(
+                "otpauth://totp/%3Cscript%3E:a%26b%22c'd?secret=KRUGS4ZANFZSA5DIMUQGC3DUNFWWC5DF&issuer=%3Cscript%3E",
+            )
+            .unwrap(),
+        ))
+        .unwrap();
+    let page = transfer::export_html(&vault, 1_700_000_000).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(page.ends_with("</html>\n"));
+    assert!(page.contains("<title>CogAuth backup: 9 accounts</title>"));
+    assert!(page.contains("made 2023-11-14 22:13 UTC"));
+    assert!(page.contains("Content-Security-Policy\" content=\"default-src 'none'"));
+    assert_eq!(page.matches("<svg").count(), 9);
+    assert_eq!(page.matches("</svg>").count(), 9);
+    assert_eq!(page.matches("<figure>").count(), 9);
+    assert!(
+        !page.contains("<?xml"),
+        "the SVGs are inline, without XML declarations"
+    );
+    assert!(page.contains(
+        "<strong>&lt;script&gt;</strong><span class=\"label\">a&amp;b&quot;c&#39;d</span>"
+    ));
+    assert!(!page.contains("<script"));
+    // Every account, pending included, by name and settings.
+    for uri in plain() {
+        assert!(
+            page.contains(&format!("<strong>{}</strong>", uri.issuer)),
+            "{}",
+            uri.issuer
+        );
+    }
+    assert!(page.contains("<strong>Cognito</strong><span class=\"label\">pending</span><small>TOTP · SHA256 · 8 digits · 60 s</small>"));
+    assert!(page.contains("HOTP · SHA1 · 6 digits · counter "));
+    assert!(page.contains("<small>Steam · 30 s</small>"));
+}
+
+mod backup_record {
+    use cogauth_core::backup::{self, BackupStatus, FILE_NAME};
+
+    use super::*;
+
+    #[test]
+    fn status_counts_accounts_added_since_the_last_recorded_export() {
+        let fixture = export_source();
+        let vault = fixture.vault();
+        let dir = fixture.dir.path();
+        assert_eq!(
+            backup::status(dir, &vault).unwrap(),
+            BackupStatus {
+                last_backup: None,
+                added_since: 8
+            }
+        );
+        backup::record(dir, &vault, "aegis-encrypted", 1_700_000_000).unwrap();
+        assert_eq!(
+            backup::status(dir, &vault).unwrap(),
+            BackupStatus {
+                last_backup: Some(1_700_000_000),
+                added_since: 0
+            }
+        );
+        let text = std::fs::read_to_string(dir.join(FILE_NAME)).unwrap();
+        let record: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(record["schema"], 1);
+        assert_eq!(record["last_backup"], 1_700_000_000u64);
+        assert_eq!(record["format"], "aegis-encrypted");
+        let ids: Vec<String> = vault
+            .accounts()
+            .unwrap()
+            .iter()
+            .map(|a| a.id.to_string())
+            .collect();
+        assert_eq!(record["accounts"], serde_json::json!(ids));
+        // Ids only: no name, no secret.
+        assert!(!text.contains("Deno") && !text.contains("4SJHB4GSD43FZBAI7C2HLRJGPQ"));
+
+        let added = vault
+            .add(NewAccount::from(
+                OtpAuthUri::parse("otpauth://totp/New:one?secret=KRUGS4ZANFZSA5DIMUQGC3DUNFWWC5DF")
+                    .unwrap(),
+            ))
+            .unwrap();
+        vault.remove_id(&vault.accounts().unwrap()[0].id).unwrap();
+        let status = backup::status(dir, &vault).unwrap();
+        assert_eq!(status.added_since, 1, "a removed account is not 'added'");
+        assert_eq!(
+            serde_json::to_value(&status).unwrap(),
+            serde_json::json!({"last_backup": 1_700_000_000u64, "added_since": 1})
+        );
+        vault.remove_id(&added.id).unwrap();
+        assert_eq!(backup::status(dir, &vault).unwrap().added_since, 0);
+    }
+
+    #[test]
+    fn fail_a_damaged_or_newer_record_is_one_clear_error() {
+        let fixture = export_source();
+        let vault = fixture.vault();
+        let dir = fixture.dir.path();
+        for (text, reason) in [
+            ("{", "EOF while parsing"),
+            (
+                "{\"schema\": 2, \"last_backup\": 1, \"format\": \"x\", \"accounts\": []}",
+                "schema 2",
+            ),
+            ("{\"last_backup\": 1}", "no schema"),
+            (
+                "{\"schema\": 1, \"last_backup\": \"yesterday\", \"format\": \"x\", \"accounts\": []}",
+                "invalid type",
+            ),
+        ] {
+            std::fs::write(dir.join(FILE_NAME), text).unwrap();
+            let error = backup::status(dir, &vault).unwrap_err();
+            assert_eq!(error.kind(), "backup_record_invalid", "{text}");
+            let message = error.to_string();
+            assert!(message.contains(reason), "{message}");
+            assert_eq!(message.lines().count(), 1);
+        }
+    }
+
+    #[test]
+    fn fail_an_unwritable_data_folder_is_an_io_error() {
+        let fixture = export_source();
+        let vault = fixture.vault();
+        let file = fixture.dir.path().join("not-a-folder");
+        std::fs::write(&file, "x").unwrap();
+        let error = backup::record(&file, &vault, "otpauth", 1).unwrap_err();
+        assert_eq!(error.kind(), "backup_record_io");
+    }
 }

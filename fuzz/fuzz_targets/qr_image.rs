@@ -1,0 +1,10 @@
+//! The picture reader: PNG, JPEG and WebP decoding (bounded), then QR detection and decoding.
+#![no_main]
+
+use cogauth_core::scan;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    if let Err(error) = scan::decode_qr_image(data) {
+        assert!(!error.to_string().contains('\n'));
+    }
+});

@@ -1,0 +1,82 @@
+//! The stored order (manual moves, sort by name) and the next code listed with the current one.
+
+use std::sync::Arc;
+
+use cogauth_core::{
+    Account, AccountId, Algorithm, KeyringStore, NewAccount, OtpKind, OtpParams, Secret, Vault,
+};
+use keyring_core::{CredentialStore, mock};
+
+/// RFC 6238 appendix B's SHA1 key.
+const RFC_SECRET: &[u8] = b"12345678901234567890";
+
+fn vault(dir: &tempfile::TempDir) -> Vault<KeyringStore> {
+    let store: Arc<CredentialStore> = mock::Store::new().unwrap();
+    Vault::new(dir.path(), KeyringStore::with_store("cogauth-test", store))
+}
+
+fn add(vault: &Vault<KeyringStore>, issuer: &str, label: &str, kind: OtpKind) -> Account {
+    let params = OtpParams::new(kind, Algorithm::Sha1, 8).unwrap();
+    let secret = Secret::from_bytes(RFC_SECRET.to_vec()).unwrap();
+    vault
+        .add(NewAccount::active(
+            issuer.into(),
+            label.into(),
+            params,
+            secret,
+        ))
+        .unwrap()
+}
+
+fn names(vault: &Vault<KeyringStore>) -> Vec<String> {
+    vault
+        .accounts()
+        .unwrap()
+        .iter()
+        .map(Account::display_name)
+        .collect()
+}
+
+#[test]
+fn move_to_reorders_and_clamps_past_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(&dir);
+    let totp = OtpKind::Totp { period: 30 };
+    let a = add(&vault, "A", "a", totp);
+    add(&vault, "B", "b", totp);
+    let c = add(&vault, "C", "c", totp);
+    vault.move_to(&c.id, 0).unwrap();
+    assert_eq!(names(&vault), ["C:c", "A:a", "B:b"]);
+    vault.move_to(&a.id, 99).unwrap();
+    assert_eq!(names(&vault), ["C:c", "B:b", "A:a"]);
+    let unknown = AccountId::parse("00000000000000ff").unwrap();
+    assert_eq!(vault.move_to(&unknown, 0).unwrap_err().kind(), "not_found");
+    assert_eq!(names(&vault), ["C:c", "B:b", "A:a"]);
+}
+
+#[test]
+fn sort_by_name_ignores_case_and_keeps_ties_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(&dir);
+    let totp = OtpKind::Totp { period: 30 };
+    for (issuer, label) in [("beta", "x"), ("Alpha", "z"), ("alpha", "b"), ("", "solo")] {
+        add(&vault, issuer, label, totp);
+    }
+    vault.sort_by_name().unwrap();
+    assert_eq!(names(&vault), ["solo", "alpha:b", "Alpha:z", "beta:x"]);
+}
+
+#[test]
+fn current_codes_carry_the_next_period_code_for_totp_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(&dir);
+    add(&vault, "T", "totp", OtpKind::Totp { period: 30 });
+    add(&vault, "H", "hotp", OtpKind::Hotp { counter: 0 });
+    let listed = vault.current_codes(59).unwrap();
+    // RFC 6238 appendix B, SHA1: T = 59 s gives 94287082; the next step (T = 89 s) is the
+    // step of T = 60..89, computed independently with `oathtool --totp -d 8 -N @60`.
+    let code = listed[0].code.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(code.value, "94287082");
+    assert_eq!(listed[0].next.as_ref().unwrap().value, "37359152");
+    assert!(listed[1].next.is_none());
+}
