@@ -3,10 +3,9 @@
 //! Declaring our commands here makes Tauri generate `allow-<command>`/`deny-<command>`
 //! permissions for each of them and, because the app now has an ACL manifest, check every app
 //! command against the capabilities of the calling window: a command that no capability file
-//! allows is refused, so adding a command is always two edits (this list and a capability).
+//! allows is refused, so adding a command is always two edits (`src/command_names.rs` and a capability).
 
-/// Every command registered with `tauri::generate_handler!` in `src/lib.rs`.
-const COMMANDS: &[&str] = &["list_accounts"];
+include!("src/command_names.rs");
 
 fn main() {
     let attributes = tauri_build::Attributes::new()

@@ -7,14 +7,17 @@
 // what @tauri-apps/api's `invoke` calls too). Which commands a window may call is decided in
 // Rust (src-tauri/capabilities), not here.
 //
-// Every failure is turned into a CommandError, `{ kind, message }`: the shell's own errors
-// already have that shape; anything else (refused by the capabilities, the IPC itself failing,
-// the page opened outside the app) gets a `kind` of its own.
+// Every failure is turned into a CommandError, `{ kind, message }` (plus `field` when a
+// validation error names the input at fault): the shell's own errors already have that shape;
+// anything else (refused by the capabilities, the IPC itself failing, the page opened outside
+// the app) gets a `kind` of its own.
 
 /**
  * @typedef {object} CommandError
  * @property {string} kind     Stable snake_case name to branch on, e.g. "keychain_locked".
  * @property {string} message  One sentence for the user.
+ * @property {string} [field]  The input at fault: "issuer", "label", "secret", "digits",
+ *                             "period", "counter" or "uri".
  */
 
 /**
@@ -23,6 +26,13 @@
  * @property {number} counter      The time step (TOTP) or counter (HOTP) it belongs to.
  * @property {number} [valid_from]  Unix seconds; time-based codes only.
  * @property {number} [valid_until] Unix seconds, exclusive; time-based codes only.
+ */
+
+/**
+ * @typedef {object} CognitoLink
+ * @property {string} region
+ * @property {string} user_pool_id
+ * @property {string} username
  */
 
 /**
@@ -37,20 +47,129 @@
  * @property {number} digits
  * @property {"active"|"pending"} state
  * @property {string} [pending_reason]
+ * @property {CognitoLink|null} [cognito]    The pool this account was enrolled in.
  * @property {Code|null} code                Null for hotp, and when `error` is set.
+ * @property {Code|null} [next]              The following period's code (totp and steam).
  * @property {CommandError|null} error       Why this account has no code (keychain).
  */
 
 /**
+ * @typedef {object} BackupState
+ * @property {number|null} last_backup  Unix seconds of the last encrypted backup, or never.
+ * @property {number} added_since       Accounts added after it.
+ */
+
+/**
  * @typedef {object} AccountList
- * @property {number} now              Unix seconds the codes were computed for.
- * @property {AccountRow[]} accounts   In stored order.
+ * @property {number} now                  Unix seconds the codes were computed for.
+ * @property {AccountRow[]} accounts       In stored order.
+ * @property {BackupState|null} [backup]   Null when there is nothing to remind of.
+ */
+
+/**
+ * @typedef {object} AccountName
+ * @property {string} id
+ * @property {string} issuer
+ * @property {string} label
+ */
+
+/**
+ * @typedef {object} ManualEntry
+ * @property {string} issuer
+ * @property {string} label
+ * @property {string} secret      Base32, as typed.
+ * @property {"totp"|"hotp"|"steam"} kind
+ * @property {string} algorithm
+ * @property {number} digits
+ * @property {number} period      Used by totp and steam.
+ * @property {number} counter     Used by hotp.
+ */
+
+/**
+ * @typedef {object} ImportSource
+ * @property {string} format      Machine name, e.g. "aegis".
+ * @property {boolean} encrypted  Whether a password is needed to read it.
+ */
+
+/**
+ * @typedef {object} ImportPreview
+ * @property {string} format
+ * @property {{issuer: string, label: string, kind: string}[]} new
+ * @property {number} duplicates  Entries that are already in the vault (skipped).
+ * @property {string[]} warnings  What the conversion drops, one sentence each.
+ */
+
+/**
+ * @typedef {object} Settings
+ * @property {number} clipboard_clear_seconds
+ * @property {boolean} start_hidden
+ * @property {boolean} autostart
+ * @property {number} tray_accounts
+ */
+
+/**
+ * @typedef {object} PoolSettings
+ * @property {string} region
+ * @property {string} user_pool_id
+ * @property {string} client_id
+ * @property {string|null} endpoint
+ * @property {boolean} has_client_secret
+ */
+
+/**
+ * @typedef {object} DemoSettings
+ * @property {string} region
+ * @property {string} user_pool_id
+ * @property {string} client_id
+ * @property {string} endpoint
+ * @property {string} username
+ * @property {string} password
+ */
+
+/**
+ * @typedef {object} EnrollDefaults
+ * @property {PoolSettings[]} pools   Pools of earlier enrolments.
+ * @property {DemoSettings|null} demo Set when the app runs against the local emulator.
+ */
+
+/**
+ * @typedef {object} EnrollRequest
+ * @property {string} region
+ * @property {string} user_pool_id
+ * @property {string} client_id
+ * @property {string|null} client_secret
+ * @property {string|null} endpoint
+ * @property {string} username
+ * @property {string} password
+ * @property {"srp"|"password"} flow
+ * @property {string} issuer
+ * @property {string} label
+ * @property {boolean} prove      Sign in once more with a fresh code at the end.
+ */
+
+/**
+ * @typedef {object} ResumeRequest
+ * @property {string} id          The pending account.
+ * @property {string} password
+ * @property {string|null} client_secret
+ * @property {"srp"|"password"} flow
+ * @property {boolean} prove
+ */
+
+/**
+ * One event of a running enrolment.
+ * @typedef {{type: "step", step: string, text: string}
+ *   | {type: "warning", text: string}
+ *   | {type: "prompt", prompt: "new_password"|"mfa_code"|"client_secret", challenge: string|null}
+ *   | {type: "done", account: AccountName}
+ *   | {type: "failed", error: CommandError, resumable: boolean, account_id: string|null}
+ * } EnrollEvent
  */
 
 /**
  * Calls one command of the shell.
  * @param {string} command
- * @param {Record<string, unknown>} [args]
+ * @param {Record<string, unknown>|Uint8Array} [args]  A Uint8Array is sent as the raw body.
  * @returns {Promise<any>} rejects with a CommandError
  */
 function invoke(command, args = {}) {
@@ -73,21 +192,248 @@ function invoke(command, args = {}) {
 function toCommandError(error) {
   if (error && typeof error === 'object'
       && typeof error.kind === 'string' && typeof error.message === 'string') {
-    return { kind: error.kind, message: error.message };
+    /** @type {CommandError} */
+    const known = { kind: error.kind, message: error.message };
+    if (typeof error.field === 'string') known.field = error.field;
+    return known;
   }
   // Tauri's own refusals (a command no capability allows) and IPC failures are plain strings.
   return { kind: 'ipc', message: String(error) };
 }
 
+// Accounts
+
 /**
  * Every account with its current code.
  *
- * Time-based accounts carry the code of this moment with its validity window; HOTP accounts
- * carry none (showing one uses it up). An account whose secret cannot be read has `code: null`
- * and an `error`; the call itself fails only when the vault cannot be read at all.
+ * Time-based accounts carry the code of this moment with its validity window, and the next
+ * period's code; HOTP accounts carry none (showing one uses it up). An account whose secret
+ * cannot be read has `code: null` and an `error`; the call itself fails only when the vault
+ * cannot be read at all.
  *
  * @returns {Promise<AccountList>} rejects with a CommandError
  */
 export function listAccounts() {
   return invoke('list_accounts');
+}
+
+/**
+ * Advances an HOTP account's counter (stored before the code is returned) and gives its code.
+ * @param {string} id
+ * @returns {Promise<Code>}
+ */
+export function nextHotp(id) {
+  return invoke('next_hotp', { id });
+}
+
+/**
+ * Copies an account's current code to the clipboard (in Rust, which also clears it later).
+ * @param {string} id
+ * @returns {Promise<{value: string, clear_after_seconds: number}>}
+ */
+export function copyCode(id) {
+  return invoke('copy_code', { id });
+}
+
+/**
+ * Adds the account an `otpauth://` link describes.
+ * @param {string} uri
+ * @returns {Promise<AccountName>} rejects with a CommandError, `field: "uri"` when the link is bad
+ */
+export function addUri(uri) {
+  return invoke('add_uri', { uri });
+}
+
+/**
+ * Adds an account typed in by hand.
+ * @param {ManualEntry} entry
+ * @returns {Promise<AccountName>} rejects with a CommandError whose `field` names the bad input
+ */
+export function addManual(entry) {
+  return invoke('add_manual', { entry });
+}
+
+/**
+ * @param {string} id
+ * @param {string} issuer
+ * @param {string} label
+ * @returns {Promise<AccountName>}
+ */
+export function renameAccount(id, issuer, label) {
+  return invoke('rename_account', { id, issuer, label });
+}
+
+/**
+ * Hides an account at once and removes it for good after `undo_seconds`.
+ * @param {string} id
+ * @returns {Promise<{undo_seconds: number}>}
+ */
+export function deleteAccount(id) {
+  return invoke('delete_account', { id });
+}
+
+/**
+ * Brings back an account deleted less than `undo_seconds` ago.
+ * @param {string} id
+ * @returns {Promise<null>}
+ */
+export function undoDelete(id) {
+  return invoke('undo_delete', { id });
+}
+
+/**
+ * Moves an account in the stored order.
+ * @param {string} id
+ * @param {number} toIndex  Its index afterwards, in the full list.
+ * @returns {Promise<null>}
+ */
+export function moveAccount(id, toIndex) {
+  return invoke('move_account', { id, toIndex });
+}
+
+/**
+ * Stores the accounts sorted by issuer, then label (case-insensitive).
+ * @returns {Promise<null>}
+ */
+export function sortAccounts() {
+  return invoke('sort_accounts');
+}
+
+/**
+ * Reveals an account's secret, on the user's explicit request, to set up another device.
+ * @param {string} id
+ * @returns {Promise<{uri: string, qr_svg: string}>}
+ */
+export function revealAccount(id) {
+  return invoke('reveal_account', { id });
+}
+
+// Import and export
+
+/**
+ * Hands a file (an export of any supported format, or an image with QR codes) to the shell,
+ * which keeps it until the next load.
+ * @param {Uint8Array} bytes
+ * @returns {Promise<ImportSource>}
+ */
+export function importLoad(bytes) {
+  return invoke('import_load', bytes);
+}
+
+/**
+ * Like importLoad, with the clipboard's image or text.
+ * @returns {Promise<ImportSource>}
+ */
+export function importClipboard() {
+  return invoke('import_clipboard');
+}
+
+/**
+ * Like importLoad, with the QR codes on the screen (a screenshot taken in Rust).
+ * @returns {Promise<ImportSource>}
+ */
+export function importScreenshot() {
+  return invoke('import_screenshot');
+}
+
+/**
+ * What importing the loaded file would add and skip. Nothing is written.
+ * @param {string|null} password  For encrypted files.
+ * @returns {Promise<ImportPreview>}
+ */
+export function importPreview(password) {
+  return invoke('import_preview', { password });
+}
+
+/**
+ * Imports the loaded file: every new account, or none.
+ * @param {string|null} password
+ * @returns {Promise<{added: number, skipped: number}>}
+ */
+export function importApply(password) {
+  return invoke('import_apply', { password });
+}
+
+/**
+ * Writes an encrypted backup of every account where the user picks in a save dialog.
+ * @param {string} password
+ * @returns {Promise<{path: string, warning: string|null}>} rejects with kind "cancelled" when
+ *   the dialog is closed; `warning` says the backup was written but not recorded
+ */
+export function exportBackup(password) {
+  return invoke('export_backup', { password });
+}
+
+// Settings
+
+/** @returns {Promise<Settings>} */
+export function getSettings() {
+  return invoke('get_settings');
+}
+
+/**
+ * @param {Settings} settings
+ * @returns {Promise<Settings>} as stored
+ */
+export function setSettings(settings) {
+  return invoke('set_settings', { settings });
+}
+
+// Cognito enrolment
+
+/** @returns {Promise<EnrollDefaults>} */
+export function enrollDefaults() {
+  return invoke('enroll_defaults');
+}
+
+/**
+ * Starts an enrolment; its progress comes from enrollNextEvent.
+ * @param {EnrollRequest} request
+ * @returns {Promise<null>}
+ */
+export function enrollStart(request) {
+  return invoke('enroll_start', { request });
+}
+
+/**
+ * Continues the enrolment of a pending account; its progress comes from enrollNextEvent.
+ * @param {ResumeRequest} request
+ * @returns {Promise<null>}
+ */
+export function enrollResume(request) {
+  return invoke('enroll_resume', { request });
+}
+
+/**
+ * Waits for the next event of the running enrolment. After "done" or "failed" the flow is
+ * over and the next call rejects with kind "no_enrolment".
+ * @returns {Promise<EnrollEvent>}
+ */
+export function enrollNextEvent() {
+  return invoke('enroll_next_event');
+}
+
+/**
+ * Answers the last "prompt" event.
+ * @param {string} value
+ * @returns {Promise<null>}
+ */
+export function enrollAnswer(value) {
+  return invoke('enroll_answer', { value });
+}
+
+/** @returns {Promise<null>} */
+export function enrollCancel() {
+  return invoke('enroll_cancel');
+}
+
+// Misc
+
+/**
+ * Tells the shell the first list is on screen, with when each start-up step ended.
+ * @param {Record<string, number>} marks  wall-clock milliseconds by step
+ * @returns {Promise<null>}
+ */
+export function uiReady(marks) {
+  return invoke('ui_ready', { marks });
 }

@@ -7,6 +7,9 @@
 use std::sync::Arc;
 
 use cogauth_core::VaultError;
+use cogauth_core::backup::BackupError;
+use cogauth_core::cognito::CognitoError;
+use cogauth_core::transfer::{ExportError, ImportError};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Why a command failed.
@@ -19,6 +22,41 @@ pub enum CommandError {
     /// `COGAUTH_DATA_DIR`). Every command that needs the vault answers with this.
     #[error(transparent)]
     VaultUnavailable(Arc<VaultError>),
+    /// What the user typed is not valid; `field` names the form field it belongs to.
+    #[error("{message}")]
+    Invalid {
+        /// The field to show the message next to (`secret`, `digits`, …), when one is known.
+        field: Option<&'static str>,
+        /// What is wrong.
+        message: String,
+    },
+    /// Signing in to or enrolling with Cognito failed.
+    #[error(transparent)]
+    Cognito(#[from] CognitoError),
+    /// Reading an import file failed; nothing was added.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// Writing a backup failed; no file was left behind.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    /// The backup record (when the last backup was made) could not be read.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// The system clipboard refused the code.
+    #[error("the clipboard is not available: {0}")]
+    Clipboard(String),
+    /// The settings file could not be written.
+    #[error("the settings could not be saved: {0}")]
+    Settings(String),
+    /// The user closed a dialog or cancelled a flow.
+    #[error("cancelled")]
+    Cancelled,
+    /// An enrolment command came while none is running (or one while another runs).
+    #[error("{0}")]
+    Enrolment(&'static str),
+    /// There is no loaded import file.
+    #[error("choose a file, a picture or the clipboard to import first")]
+    NothingLoaded,
     /// The background task running the command ended without an answer (the runtime is
     /// shutting down).
     #[error("the operation was interrupted: {reason}")]
@@ -29,22 +67,56 @@ pub enum CommandError {
 }
 
 impl CommandError {
+    /// A validation error shown next to `field`.
+    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+        CommandError::Invalid {
+            field: Some(field),
+            message: message.to_string(),
+        }
+    }
+
     /// The stable name the UI branches on.
     pub fn kind(&self) -> &'static str {
         match self {
             // Core's names, the same the CLI prints in its `--json` errors.
             CommandError::Vault(error) => error.kind(),
             CommandError::VaultUnavailable(error) => error.kind(),
+            CommandError::Cognito(error) => error.kind(),
+            CommandError::Import(error) => error.kind(),
+            CommandError::Export(error) => error.kind(),
+            CommandError::Backup(error) => error.kind(),
+            CommandError::Invalid { .. } => "invalid_input",
+            CommandError::Clipboard(_) => "clipboard",
+            CommandError::Settings(_) => "settings",
+            CommandError::Cancelled => "cancelled",
+            CommandError::Enrolment(_) => "no_enrolment",
+            CommandError::NothingLoaded => "nothing_loaded",
             CommandError::Interrupted { .. } => "interrupted",
+        }
+    }
+
+    /// The form field the error belongs to, if any.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            CommandError::Invalid { field, .. } => *field,
+            CommandError::Vault(VaultError::InvalidName { field, .. }) => Some(field),
+            CommandError::Vault(VaultError::Duplicate { .. }) => Some("label"),
+            _ => None,
         }
     }
 }
 
 impl Serialize for CommandError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("CommandError", 2)?;
+        let field = self.field();
+        let mut object = serializer.serialize_struct("CommandError", 3)?;
         object.serialize_field("kind", self.kind())?;
         object.serialize_field("message", &self.to_string())?;
+        if let Some(field) = field {
+            object.serialize_field("field", field)?;
+        } else {
+            object.skip_field("field")?;
+        }
         object.end()
     }
 }
@@ -75,6 +147,25 @@ mod tests {
             detail: "prompt dismissed".to_owned(),
         }));
         assert_eq!(locked.kind(), "keychain_locked");
+    }
+
+    #[test]
+    fn validation_errors_name_their_field() {
+        let error = CommandError::invalid("secret", "the secret is empty");
+        let json = serde_json::to_value(&error).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "kind": "invalid_input",
+                "message": "the secret is empty",
+                "field": "secret",
+            })
+        );
+        let name = CommandError::from(VaultError::InvalidName {
+            field: "label",
+            reason: "empty",
+        });
+        assert_eq!(name.field(), Some("label"));
     }
 
     #[test]

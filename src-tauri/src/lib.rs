@@ -1,12 +1,16 @@
 //! CogAuth's desktop shell: Tauri v2 over `cogauth-core`.
 //!
-//! The shell owns the window, the IPC surface and how answers look to the UI; every rule about
-//! accounts, codes and the keychain lives in core. Modules:
+//! The shell owns the window, the tray, the clipboard, the IPC surface and how answers look to
+//! the UI; every rule about accounts, codes, imports, Cognito and the keychain lives in core.
+//! Modules:
 //!
-//! - [`commands`]: the IPC commands, one-line adapters over core;
+//! - [`commands`]: the IPC commands, thin adapters over core;
 //! - [`view`]: core's answers shaped for the UI's screens;
-//! - [`state`]: the vault opened once at start-up, and the blocking-pool helper;
-//! - [`error`]: the `{kind, message}` error every command returns.
+//! - [`state`]: what lives between commands (vault, settings, clipboard, undo, enrolment);
+//! - [`codes`] and [`clipboard`]: copying a code and clearing it again;
+//! - [`tray`]: the tray icon and its menu; [`window`]: the main window's life;
+//! - [`enrolment`]: the Cognito wizard's engine; [`settings`]: the app's settings file;
+//! - [`error`]: the `{kind, message, field?}` error every command returns.
 //!
 //! The webview's rights are set outside the code: `tauri.conf.json` (CSP, no global Tauri
 //! object), `capabilities/` (which window may call which command) and `build.rs` (the command
@@ -15,21 +19,96 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod clipboard;
+pub mod codes;
+/// The names of the IPC commands (shared with `build.rs`).
+pub mod command_names;
 pub mod commands;
+pub mod enrolment;
 pub mod error;
+pub mod settings;
 pub mod state;
+pub mod tray;
 pub mod view;
+pub mod window;
 
 #[cfg(test)]
 mod security_tests;
 
+use tauri::{Manager, RunEvent};
+use tauri_plugin_autostart::MacosLauncher;
+
 use state::AppState;
 
-/// Builds and runs the app until the last window closes. Returns an error only if Tauri
-/// cannot start (no display, no WebKit, a broken bundled config).
+/// The argument that starts the app in the tray without its window (used by "start at login").
+pub const HIDDEN_ARG: &str = "--hidden";
+
+/// Builds and runs the app until the user quits. Returns an error only if Tauri cannot start
+/// (no display, no WebKit, a broken bundled config).
 pub fn run() -> tauri::Result<()> {
-    tauri::Builder::default()
+    let start_hidden = std::env::args().any(|arg| arg == HIDDEN_ARG);
+    let app = tauri::Builder::default()
+        // First: a second launch focuses this instance instead of starting another.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            window::show(app);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_ARG]),
+        ))
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::from_env())
-        .invoke_handler(tauri::generate_handler![commands::list_accounts])
-        .run(tauri::generate_context!())
+        .invoke_handler(tauri::generate_handler![
+            commands::list_accounts,
+            commands::next_hotp,
+            commands::copy_code,
+            commands::add_uri,
+            commands::add_manual,
+            commands::rename_account,
+            commands::delete_account,
+            commands::undo_delete,
+            commands::move_account,
+            commands::sort_accounts,
+            commands::reveal_account,
+            commands::import_load,
+            commands::import_clipboard,
+            commands::import_screenshot,
+            commands::import_preview,
+            commands::import_apply,
+            commands::export_backup,
+            commands::get_settings,
+            commands::set_settings,
+            commands::enroll_defaults,
+            commands::enroll_start,
+            commands::enroll_resume,
+            commands::enroll_next_event,
+            commands::enroll_answer,
+            commands::enroll_cancel,
+            commands::ui_ready,
+        ])
+        .setup(move |app| {
+            tray::create(app.handle())?;
+            let hidden = start_hidden || app.state::<AppState>().settings.settings().start_hidden;
+            if !hidden {
+                window::show(app.handle());
+            }
+            Ok(())
+        })
+        .build(tauri::generate_context!())?;
+    app.run(|app, event| match event {
+        // The last window closed: stay in the tray (its webview is gone, and its memory with
+        // it). Only Quit, or a signal, ends the app.
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if !app.state::<AppState>().is_quitting() => {
+            api.prevent_exit();
+        }
+        RunEvent::Exit => {
+            let state = app.state::<AppState>();
+            state.finish_all_deletes();
+            state.copier.clear_now();
+        }
+        _ => {}
+    });
+    Ok(())
 }

@@ -234,13 +234,55 @@ fn ui_files() -> Vec<(PathBuf, String)> {
     found
 }
 
+/// Whether `text` (lower case) loads something from the network: an http(s) or
+/// protocol-relative URL in a place that fetches it (an attribute, a CSS `url()`, an import, a
+/// fetch). A URL in a message or a placeholder is only text.
+fn loads_remote_content(text: &str) -> bool {
+    const LOADERS: [&str; 8] = [
+        "src=", "href=", "action=", "url(", "from", "import(", "fetch(", "srcset=",
+    ];
+    ["http://", "https://", "//"].iter().any(|scheme| {
+        text.match_indices(scheme).any(|(at, _)| {
+            let before: String = text[..at]
+                .chars()
+                .rev()
+                .skip_while(|c| matches!(c, '"' | '\'' | '`' | ' '))
+                .take(8)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            LOADERS.iter().any(|loader| before.ends_with(loader))
+        })
+    })
+}
+
+#[test]
+fn the_remote_content_check_tells_loading_from_mentioning() {
+    assert!(loads_remote_content(
+        r#"<script src="https://cdn.example/x.js">"#
+    ));
+    assert!(loads_remote_content(r#"<img src=//cdn.example/x.png>"#));
+    assert!(loads_remote_content(
+        "background: url('http://example.com/a.png')"
+    ));
+    assert!(loads_remote_content("import x from 'https://esm.sh/x';"));
+    assert!(loads_remote_content("fetch(`https://api.example`)"));
+    assert!(!loads_remote_content(
+        r#"placeholder="https://cognito-idp.eu-west-1.amazonaws.com""#
+    ));
+    assert!(!loads_remote_content(
+        "'enter a full http:// or https:// address'"
+    ));
+}
+
 #[test]
 fn ui_has_no_inline_code_no_remote_content_and_one_ipc_gateway() {
     for (path, text) in ui_files() {
         let name = path.display();
         let lower = text.to_ascii_lowercase();
         assert!(
-            !lower.contains("http://") && !lower.contains("https://") && !lower.contains("//cdn"),
+            !loads_remote_content(&lower),
             "{name}: refers to remote content"
         );
         if path.extension().is_some_and(|e| e == "html") {
@@ -265,4 +307,44 @@ fn ui_has_no_inline_code_no_remote_content_and_one_ipc_gateway() {
             );
         }
     }
+}
+
+#[test]
+fn the_main_window_may_call_exactly_our_commands_and_no_plugin() {
+    let expected: Vec<String> = crate::command_names::COMMANDS
+        .iter()
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    for (file, capability) in capabilities() {
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .map(|permission| identifier(permission).to_owned())
+            .collect();
+        assert!(
+            granted.iter().all(|id| !id.contains(':')),
+            "{file}: grants a plugin or core permission: {granted:?}"
+        );
+        granted.sort();
+        let mut expected = expected.clone();
+        expected.sort();
+        assert_eq!(granted, expected, "{file}: not exactly the app's commands");
+    }
+}
+
+#[test]
+fn every_command_is_registered_with_the_handler() {
+    let lib = fs::read_to_string(crate_dir().join("src/lib.rs")).expect("lib.rs");
+    for name in crate::command_names::COMMANDS {
+        assert!(
+            lib.contains(&format!("commands::{name},")),
+            "{name} is listed in command_names.rs but not in generate_handler!"
+        );
+    }
+    assert_eq!(
+        lib.matches("            commands::").count(),
+        crate::command_names::COMMANDS.len(),
+        "generate_handler! registers a command command_names.rs does not list"
+    );
 }

@@ -1,38 +1,199 @@
-//! What the shell keeps between commands: the vault, opened once at start-up.
+//! What the shell keeps between commands: the vault (opened once at start-up), the settings,
+//! the clipboard, deletions that can still be undone, HOTP codes shown in this run, a loaded
+//! import file, and the running enrolment.
 //!
 //! The vault's location comes from core (`COGAUTH_DATA_DIR` / `COGAUTH_KEYRING_SERVICE`, else
 //! the platform defaults), exactly as for the CLI, so both can share one test vault. If it
 //! cannot be located the app still opens and every command reports why.
 
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use cogauth_core::{KeyringStore, Vault, VaultConfig, VaultError};
+use cogauth_core::scan::Codes;
+use cogauth_core::transfer::{self, Decoded, ImportError, QrSource};
+use cogauth_core::{AccountId, Code, KeyringStore, Vault, VaultConfig, VaultError};
 use tauri::{AppHandle, Manager};
+use zeroize::Zeroizing;
 
+use crate::clipboard::{Copier, SystemClipboard};
+use crate::enrolment::EnrolmentSlot;
 use crate::error::CommandError;
+use crate::settings::SettingsStore;
+
+/// The demo pool `scripts/run --demo` starts (the JSON line the local emulator prints).
+pub const DEMO_POOL_ENV: &str = "COGAUTH_DEMO_POOL";
+/// A file the app writes once the UI has painted its first codes (for the benchmark).
+pub const READY_FILE_ENV: &str = "COGAUTH_BENCH_READY_FILE";
 
 /// The shell's managed state.
 pub struct AppState {
-    vault: Result<Vault<KeyringStore>, Arc<VaultError>>,
+    /// The vault and its data folder (the backup record lives there too).
+    vault: Result<(Vault<KeyringStore>, PathBuf), Arc<VaultError>>,
+    /// The app's settings and remembered pools.
+    pub settings: SettingsStore,
+    /// The clipboard.
+    pub copier: Copier,
+    /// Accounts deleted in the UI whose undo window is still open: hidden, not yet removed.
+    deleting: Mutex<HashSet<AccountId>>,
+    /// The HOTP codes shown in this run, by account: copying one copies the shown code
+    /// instead of using up another.
+    revealed: Mutex<HashMap<AccountId, Code>>,
+    /// What the user chose to import, until it is imported or another is chosen.
+    pub import: Mutex<Option<PendingImport>>,
+    /// The Cognito enrolment in progress.
+    pub enrolment: EnrolmentSlot,
+    /// The demo pool's description file, when started in demo mode.
+    pub demo_pool: Option<PathBuf>,
+    /// Where to report that the first codes are painted, for the benchmark.
+    pub ready_file: Option<PathBuf>,
+    /// Set once the user chose Quit: the app then really exits.
+    pub quitting: AtomicBool,
+    /// When the shell's start-up steps ended (wall-clock milliseconds), for the benchmark.
+    marks: Mutex<BTreeMap<String, f64>>,
+}
+
+/// What the user chose to import: read again for the preview and for the import itself, so a
+/// password can be tried again without choosing the file again.
+pub enum PendingImport {
+    /// A file's bytes: another authenticator's export, or a picture of QR codes.
+    File(Zeroizing<Vec<u8>>),
+    /// The texts of the QR codes (or copied URIs) read from the clipboard or the screen.
+    Codes(QrSource, Codes),
+}
+
+impl PendingImport {
+    /// Every account it holds, all or nothing.
+    pub fn decode(&self, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
+        match self {
+            PendingImport::File(bytes) => transfer::read(bytes, password),
+            PendingImport::Codes(source, texts) => transfer::read_codes(*source, texts),
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch, as the page's `performance.timeOrigin` counts them.
+fn wall_clock_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 impl AppState {
-    /// Opens the vault the environment names, on the OS keychain. Touches neither the disk nor
-    /// the keychain: core does that lazily, on the first command.
+    /// The state for this process: the vault and settings the environment names, and the
+    /// system clipboard. Touches neither the disk's vault nor the keychain: core does that
+    /// lazily, on the first command.
     pub fn from_env() -> Self {
+        let path_env = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         AppState {
             vault: VaultConfig::resolve(None, None)
-                .map(|config| config.open())
+                .map(|config| (config.open(), config.data_dir))
                 .map_err(Arc::new),
+            settings: SettingsStore::load(),
+            copier: Copier::new(Box::<SystemClipboard>::default()),
+            deleting: Mutex::default(),
+            revealed: Mutex::default(),
+            import: Mutex::default(),
+            enrolment: EnrolmentSlot::default(),
+            demo_pool: path_env(DEMO_POOL_ENV),
+            ready_file: path_env(READY_FILE_ENV),
+            quitting: AtomicBool::new(false),
+            marks: Mutex::new(BTreeMap::from([(
+                "shell_state".to_owned(),
+                wall_clock_ms(),
+            )])),
         }
+    }
+
+    /// Notes that the start-up step `name` ended now (the first time only).
+    pub fn mark(&self, name: &str) {
+        lock(&self.marks)
+            .entry(name.to_owned())
+            .or_insert_with(wall_clock_ms);
+    }
+
+    /// The start-up steps noted so far.
+    pub fn startup_marks(&self) -> BTreeMap<String, f64> {
+        lock(&self.marks).clone()
     }
 
     /// The vault, or why there is none.
     pub fn vault(&self) -> Result<&Vault<KeyringStore>, CommandError> {
-        self.vault
-            .as_ref()
-            .map_err(|error| CommandError::VaultUnavailable(Arc::clone(error)))
+        self.vault_and_dir().map(|(vault, _)| vault)
     }
+
+    /// The vault with its data folder, or why there is none.
+    pub fn vault_and_dir(&self) -> Result<(&Vault<KeyringStore>, &Path), CommandError> {
+        match &self.vault {
+            Ok((vault, dir)) => Ok((vault, dir)),
+            Err(error) => Err(CommandError::VaultUnavailable(Arc::clone(error))),
+        }
+    }
+
+    /// Accounts hidden because their deletion can still be undone.
+    pub fn deleting(&self) -> HashSet<AccountId> {
+        lock(&self.deleting).clone()
+    }
+
+    /// Hides `id` until [`AppState::finish_delete`] or [`AppState::undo_delete`].
+    pub fn start_delete(&self, id: AccountId) {
+        lock(&self.deleting).insert(id);
+    }
+
+    /// Whether `id` was still waiting for deletion (and no longer is).
+    pub fn undo_delete(&self, id: &AccountId) -> bool {
+        lock(&self.deleting).remove(id)
+    }
+
+    /// Removes `id` from the vault if its deletion was not undone.
+    pub fn finish_delete(&self, id: &AccountId) -> Result<(), CommandError> {
+        if !lock(&self.deleting).contains(id) {
+            return Ok(());
+        }
+        let result = self.vault()?.remove_id(id).map(drop);
+        // Removed, or the removal failed and the account stays (shown again): either way it is
+        // no longer waiting.
+        lock(&self.deleting).remove(id);
+        match result {
+            Ok(()) | Err(VaultError::NotFound(_)) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Removes every account still waiting for deletion (the app is quitting).
+    pub fn finish_all_deletes(&self) {
+        for id in self.deleting() {
+            if let Err(error) = self.finish_delete(&id) {
+                eprintln!("cogauth-app: account {id} was not removed: {error}");
+            }
+        }
+    }
+
+    /// The HOTP code shown for `id` in this run, if any.
+    pub fn revealed(&self, id: &AccountId) -> Option<Code> {
+        lock(&self.revealed).get(id).cloned()
+    }
+
+    /// Remembers the HOTP code just shown for `id`.
+    pub fn set_revealed(&self, id: AccountId, code: Code) {
+        lock(&self.revealed).insert(id, code);
+    }
+
+    /// Whether the user chose Quit.
+    pub fn is_quitting(&self) -> bool {
+        self.quitting.load(Ordering::SeqCst)
+    }
+}
+
+/// Locks a mutex whose data stays consistent even if a holder panicked (every critical section
+/// here is a single insert, remove or replace).
+pub fn lock<T: ?Sized>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs `job` on the blocking thread pool with the managed [`AppState`]: the index and the

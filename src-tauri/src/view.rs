@@ -4,7 +4,11 @@
 //! The JSON keeps core's field names (the same ones `cogauth list --json` prints), so the UI,
 //! the CLI and the tests speak one vocabulary. A secret is never part of a view.
 
-use cogauth_core::{Account, Code, CurrentCode, SecretStore, Vault, VaultError};
+use std::collections::HashSet;
+
+use cogauth_core::backup::BackupStatus;
+use cogauth_core::transfer::ImportPlan;
+use cogauth_core::{Account, AccountId, Code, CurrentCode, SecretStore, Vault, VaultError};
 use serde::Serialize;
 
 use crate::error::CommandError;
@@ -14,8 +18,10 @@ use crate::error::CommandError;
 pub struct AccountList {
     /// The Unix time (seconds) the codes were computed for.
     pub now: u64,
-    /// Every account in the vault, in stored order.
+    /// Every account in the vault, in stored order, except those being deleted.
     pub accounts: Vec<AccountRow>,
+    /// When the last backup was made, if accounts were added since (the reminder).
+    pub backup: Option<BackupStatus>,
 }
 
 /// One account with its current code.
@@ -29,37 +35,121 @@ pub struct AccountRow {
     /// HOTP code advances the counter, so it waits for an explicit action) and when the
     /// secret could not be read.
     pub code: Option<Code>,
+    /// The code of the following period (time-based accounts), shown as the current one is
+    /// about to expire.
+    pub next: Option<Code>,
     /// Why `code` is missing, when the keychain failed for this account. One account's
     /// keychain problem does not hide the others.
     pub error: Option<CommandError>,
 }
 
 impl AccountList {
-    /// The accounts of `vault` with their codes at `now` (Unix seconds).
-    pub fn at<S: SecretStore>(vault: &Vault<S>, now: u64) -> Result<Self, CommandError> {
+    /// The accounts of `vault` with their codes at `now` (Unix seconds), leaving out `hidden`.
+    pub fn at<S: SecretStore>(
+        vault: &Vault<S>,
+        now: u64,
+        hidden: &HashSet<AccountId>,
+    ) -> Result<Self, CommandError> {
         let accounts = vault
             .current_codes(now)?
             .into_iter()
-            .map(|CurrentCode { account, code }| match code {
-                Ok(code) => AccountRow {
-                    account,
-                    code,
-                    error: None,
+            .filter(|current| !hidden.contains(&current.account.id))
+            .map(
+                |CurrentCode {
+                     account,
+                     code,
+                     next,
+                 }| match code {
+                    Ok(code) => AccountRow {
+                        account,
+                        code,
+                        next,
+                        error: None,
+                    },
+                    Err(error) => AccountRow {
+                        account,
+                        code: None,
+                        next: None,
+                        error: Some(VaultError::Keychain(error).into()),
+                    },
                 },
-                Err(error) => AccountRow {
-                    account,
-                    code: None,
-                    error: Some(VaultError::Keychain(error).into()),
-                },
-            })
+            )
             .collect();
-        Ok(AccountList { now, accounts })
+        Ok(AccountList {
+            now,
+            accounts,
+            backup: None,
+        })
+    }
+}
+
+/// An account named in an answer: no code, no secret.
+#[derive(Debug, Serialize)]
+pub struct AccountRef {
+    /// Its id.
+    pub id: String,
+    /// Its issuer.
+    pub issuer: String,
+    /// Its label.
+    pub label: String,
+}
+
+impl From<&Account> for AccountRef {
+    fn from(account: &Account) -> Self {
+        AccountRef {
+            id: account.id.to_string(),
+            issuer: account.issuer.clone(),
+            label: account.label.clone(),
+        }
+    }
+}
+
+/// One account an import would add.
+#[derive(Debug, Serialize)]
+pub struct PreviewEntry {
+    /// Its issuer.
+    pub issuer: String,
+    /// Its label.
+    pub label: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: &'static str,
+}
+
+/// The answer of `import_preview`: what an import would do, without secrets.
+#[derive(Debug, Serialize)]
+pub struct ImportPreview {
+    /// The file's format.
+    pub format: &'static str,
+    /// The accounts to add, in file order.
+    pub new: Vec<PreviewEntry>,
+    /// How many entries are skipped as duplicates.
+    pub duplicates: usize,
+    /// Findings that do not stop the import, as sentences.
+    pub warnings: Vec<String>,
+}
+
+impl From<&ImportPlan> for ImportPreview {
+    fn from(plan: &ImportPlan) -> Self {
+        ImportPreview {
+            format: plan.format,
+            new: plan
+                .new
+                .iter()
+                .map(|uri| PreviewEntry {
+                    issuer: uri.issuer.clone(),
+                    label: uri.label.clone(),
+                    kind: uri.params.kind.name(),
+                })
+                .collect(),
+            duplicates: plan.duplicates.len(),
+            warnings: plan.warnings.iter().map(ToString::to_string).collect(),
+        }
     }
 }
 
 #[cfg(test)]
 #[allow(clippy::expect_used)]
-mod tests {
+pub(crate) mod tests {
     use std::cell::RefCell;
     use std::collections::HashMap;
 
@@ -72,7 +162,7 @@ mod tests {
 
     /// A keychain in memory; `get` of an id in `refuse` fails as a locked keychain would.
     #[derive(Default)]
-    struct MemoryStore {
+    pub(crate) struct MemoryStore {
         secrets: RefCell<HashMap<AccountId, Vec<u8>>>,
         refuse: RefCell<Vec<AccountId>>,
     }
@@ -125,7 +215,7 @@ mod tests {
     }
 
     fn listed(vault: &Vault<MemoryStore>, now: u64) -> Value {
-        let list = AccountList::at(vault, now).expect("the vault lists");
+        let list = AccountList::at(vault, now, &HashSet::new()).expect("the vault lists");
         serde_json::to_value(list).expect("the list serializes")
     }
 
@@ -172,6 +262,22 @@ mod tests {
             json!("keychain_locked")
         );
         assert_eq!(list["accounts"][1]["code"]["value"], json!("287082"));
+    }
+
+    #[test]
+    fn rows_carry_the_next_code_and_leave_out_accounts_being_deleted() {
+        let (_dir, vault) = vault();
+        let gone = add(&vault, "deleting", OtpKind::Totp { period: 30 });
+        add(&vault, "kept", OtpKind::Totp { period: 30 });
+        let hidden = HashSet::from([gone.id]);
+        let list = AccountList::at(&vault, 59, &hidden).expect("the vault lists");
+        let list = serde_json::to_value(list).expect("the list serializes");
+        let rows = list["accounts"].as_array().expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["label"], json!("kept"));
+        // RFC 6238's SHA1 key at T = 60..89 s: 37359152 (`oathtool --totp -d 8 -N @60`).
+        assert_eq!(rows[0]["next"]["value"], json!("359152"));
+        assert_eq!(rows[0]["next"]["valid_from"], json!(60));
     }
 
     #[test]

@@ -1,0 +1,34 @@
+// Every command registered with `tauri::generate_handler!` in `lib.rs`. Shared by the build
+// script (which makes Tauri generate an `allow-<command>` permission for each and check every
+// call against the window's capabilities) and the tests that hold the capabilities to it.
+// Plain `//` comments: the build script `include!`s this file.
+
+/// The app's IPC commands.
+pub const COMMANDS: &[&str] = &[
+    "list_accounts",
+    "next_hotp",
+    "copy_code",
+    "add_uri",
+    "add_manual",
+    "rename_account",
+    "delete_account",
+    "undo_delete",
+    "move_account",
+    "sort_accounts",
+    "reveal_account",
+    "import_load",
+    "import_clipboard",
+    "import_screenshot",
+    "import_preview",
+    "import_apply",
+    "export_backup",
+    "get_settings",
+    "set_settings",
+    "enroll_defaults",
+    "enroll_start",
+    "enroll_resume",
+    "enroll_next_event",
+    "enroll_answer",
+    "enroll_cancel",
+    "ui_ready",
+];

@@ -1,0 +1,448 @@
+//! The Cognito enrolment wizard's engine: core's `enroll`/`resume` run on a thread of their own,
+//! and the page follows them by long polling.
+//!
+//! Core asks its questions (a new password, an SMS or e-mail code, the client secret) through
+//! the synchronous [`Prompt`] trait, in the middle of the flow. Here each question becomes an
+//! event for the page and the flow's thread waits for the answer the page sends back with
+//! `enroll_answer`; that is why the flow has a thread (and a small runtime) to itself instead of
+//! an async task. The page reads events with `enroll_next_event`, which waits until the next one
+//! exists: no polling, and no event system to subscribe to.
+
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+
+use cogauth_core::cognito::{
+    self, AuthFlow, ClientSecret, CognitoError, EnrollRequest, PoolConfig, Progress, Prompt,
+    ResumeRequest, Step,
+};
+use cogauth_core::{Account, KeyringStore, Vault};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager};
+use tokio::sync::{Mutex as AsyncMutex, Notify, mpsc};
+use zeroize::Zeroizing;
+
+use crate::error::CommandError;
+use crate::state::{AppState, lock};
+use crate::view::AccountRef;
+
+/// What the page is told, in order.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EnrollEvent {
+    /// A step completed.
+    Step {
+        /// Core's stable step name (`associate`, `verify`, …).
+        step: &'static str,
+        /// What happened, for the user.
+        text: &'static str,
+    },
+    /// Something the user should know (clock skew, resuming an existing account).
+    Warning {
+        /// The message.
+        text: String,
+    },
+    /// Cognito asks for something only the user can give.
+    Prompt {
+        /// `new_password`, `mfa_code` or `client_secret`.
+        prompt: &'static str,
+        /// The challenge name for `mfa_code` (`SMS_MFA`, `EMAIL_OTP`).
+        challenge: Option<String>,
+    },
+    /// The enrolment finished: the account is active.
+    Done {
+        /// The account.
+        account: AccountRef,
+    },
+    /// The enrolment stopped.
+    Failed {
+        /// Why.
+        error: CommandError,
+        /// Whether an account was stored that `enroll_resume` can finish.
+        resumable: bool,
+        /// That account's id.
+        account_id: Option<String>,
+    },
+}
+
+/// The wizard's form for a new enrolment.
+#[derive(Deserialize)]
+pub struct StartRequest {
+    /// AWS region.
+    pub region: String,
+    /// User pool id.
+    pub user_pool_id: String,
+    /// App client id.
+    pub client_id: String,
+    /// The app client's secret, if it has one (used for this flow only, never stored).
+    pub client_secret: Option<Zeroizing<String>>,
+    /// Endpoint override (the local emulator).
+    pub endpoint: Option<String>,
+    /// Sign-in name.
+    pub username: String,
+    /// Password.
+    pub password: Zeroizing<String>,
+    /// SRP or plain password.
+    #[serde(default)]
+    pub flow: AuthFlow,
+    /// Issuer shown for the account.
+    pub issuer: String,
+    /// Label shown for the account.
+    pub label: String,
+    /// Prove the enrolment with a test sign-in.
+    pub prove: bool,
+}
+
+/// The wizard's form to finish a pending account.
+#[derive(Deserialize)]
+pub struct ResumeForm {
+    /// The pending account's id.
+    pub id: String,
+    /// The user's password.
+    pub password: Zeroizing<String>,
+    /// The app client's secret, if it has one.
+    pub client_secret: Option<Zeroizing<String>>,
+    /// SRP or plain password.
+    #[serde(default)]
+    pub flow: AuthFlow,
+    /// Prove the enrolment with a test sign-in.
+    pub prove: bool,
+}
+
+/// What the flow's thread runs.
+pub enum Job {
+    /// A new enrolment.
+    Start(EnrollRequest),
+    /// Finishing a pending account.
+    Resume {
+        /// The pending account's id.
+        id: String,
+        /// The form.
+        form: ResumeForm,
+    },
+}
+
+impl Job {
+    /// A new enrolment from the wizard's form: checks the pool settings before anything is
+    /// sent.
+    pub fn start(form: StartRequest) -> Result<Job, CommandError> {
+        let client_secret = form
+            .client_secret
+            .as_deref()
+            .map(|text| text.trim())
+            .filter(|text| !text.is_empty())
+            .map(ClientSecret::new)
+            .transpose()?;
+        let endpoint = form
+            .endpoint
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        let pool = PoolConfig::new(
+            form.region.trim(),
+            form.user_pool_id.trim(),
+            form.client_id.trim(),
+            client_secret,
+            endpoint,
+        )?;
+        let username = form.username.trim().to_owned();
+        let label = match form.label.trim() {
+            "" => username.clone(),
+            label => label.to_owned(),
+        };
+        let issuer = match form.issuer.trim() {
+            "" => "Cognito".to_owned(),
+            issuer => issuer.to_owned(),
+        };
+        Ok(Job::Start(EnrollRequest {
+            pool,
+            username,
+            password: form.password,
+            flow: form.flow,
+            issuer,
+            label,
+            device_name: cognito::device_name(),
+            prove: form.prove,
+        }))
+    }
+}
+
+/// An answer from the page to a prompt.
+enum Answer {
+    Value(Zeroizing<String>),
+    Cancel,
+}
+
+/// The enrolment in progress, if any.
+#[derive(Default)]
+pub struct EnrolmentSlot {
+    current: Mutex<Option<Running>>,
+}
+
+struct Running {
+    events: Arc<AsyncMutex<mpsc::UnboundedReceiver<EnrollEvent>>>,
+    answers: std_mpsc::Sender<Answer>,
+    cancel: Arc<Notify>,
+}
+
+impl EnrolmentSlot {
+    /// Starts `job` on its own thread. Refused while another enrolment runs.
+    pub fn start(&self, app: AppHandle, job: Job) -> Result<(), CommandError> {
+        let mut current = lock(&self.current);
+        if current.is_some() {
+            return Err(CommandError::Enrolment(
+                "an enrolment is already running; finish or cancel it first",
+            ));
+        }
+        let (event_tx, event_rx) = mpsc::unbounded_channel();
+        let (answer_tx, answer_rx) = std_mpsc::channel();
+        let cancel = Arc::new(Notify::new());
+        let worker = Worker {
+            app,
+            events: event_tx,
+            answers: answer_rx,
+            cancel: Arc::clone(&cancel),
+            client_secret_given: None,
+            who: None,
+        };
+        std::thread::Builder::new()
+            .name("cogauth-enrolment".to_owned())
+            .spawn(move || worker.run(job))
+            .map_err(|error| CommandError::Interrupted {
+                reason: error.to_string(),
+            })?;
+        *current = Some(Running {
+            events: Arc::new(AsyncMutex::new(event_rx)),
+            answers: answer_tx,
+            cancel,
+        });
+        Ok(())
+    }
+
+    /// The next event, once there is one. After `done` or `failed` the enrolment is over.
+    pub async fn next_event(&self) -> Result<EnrollEvent, CommandError> {
+        let events = lock(&self.current)
+            .as_ref()
+            .map(|running| Arc::clone(&running.events))
+            .ok_or(CommandError::Enrolment("no enrolment is running"))?;
+        let event = events.lock().await.recv().await;
+        match event {
+            Some(event @ (EnrollEvent::Done { .. } | EnrollEvent::Failed { .. })) => {
+                lock(&self.current).take();
+                Ok(event)
+            }
+            Some(event) => Ok(event),
+            None => {
+                lock(&self.current).take();
+                Err(CommandError::Enrolment("the enrolment ended"))
+            }
+        }
+    }
+
+    /// Answers the pending prompt.
+    pub fn answer(&self, value: Zeroizing<String>) -> Result<(), CommandError> {
+        self.send(Answer::Value(value))
+    }
+
+    /// Cancels the enrolment; it reports `failed` with kind `cancelled`.
+    pub fn cancel(&self) -> Result<(), CommandError> {
+        if let Some(running) = lock(&self.current).as_ref() {
+            running.cancel.notify_one();
+        }
+        self.send(Answer::Cancel)
+    }
+
+    fn send(&self, answer: Answer) -> Result<(), CommandError> {
+        let current = lock(&self.current);
+        let running = current
+            .as_ref()
+            .ok_or(CommandError::Enrolment("no enrolment is running"))?;
+        // The flow may have ended between the prompt and the answer: nothing to answer then.
+        let _ = running.answers.send(answer);
+        Ok(())
+    }
+}
+
+/// The flow's side: runs core and turns its questions and progress into events.
+struct Worker {
+    app: AppHandle,
+    events: mpsc::UnboundedSender<EnrollEvent>,
+    answers: std_mpsc::Receiver<Answer>,
+    cancel: Arc<Notify>,
+    /// A client secret the resume form already gave (core asks for it during the flow).
+    client_secret_given: Option<Zeroizing<String>>,
+    /// Pool id, client id and username of the user being enrolled, once known: after a
+    /// failure they find the pending account a retry can resume.
+    who: Option<(String, String, String)>,
+}
+
+impl Worker {
+    fn run(mut self, job: Job) {
+        let outcome = self.flow(job);
+        let state = self.app.state::<AppState>();
+        let event = match outcome {
+            Ok(account) => EnrollEvent::Done {
+                account: AccountRef::from(&account),
+            },
+            Err(error) => {
+                let pending = self.who.take().and_then(|(pool, client, user)| {
+                    state.vault().ok()?.accounts().ok()?.into_iter().find(|a| {
+                        a.cognito.as_ref().is_some_and(|b| {
+                            (&b.user_pool_id, &b.client_id, &b.username) == (&pool, &client, &user)
+                        })
+                    })
+                });
+                EnrollEvent::Failed {
+                    error,
+                    resumable: pending.is_some(),
+                    account_id: pending.map(|a| a.id.to_string()),
+                }
+            }
+        };
+        crate::tray::refresh(&self.app);
+        let _ = self.events.send(event);
+    }
+
+    /// Runs the job, noting whom it enrols in [`Worker::who`].
+    fn flow(&mut self, job: Job) -> Result<Account, CommandError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| CommandError::Interrupted {
+                reason: error.to_string(),
+            })?;
+        let app = self.app.clone();
+        let state = app.state::<AppState>();
+        let vault = state.vault()?;
+        let cancel = Arc::clone(&self.cancel);
+        match job {
+            Job::Start(request) => {
+                self.who = Some((
+                    request.pool.user_pool_id().to_owned(),
+                    request.pool.client_id().to_owned(),
+                    request.username.clone(),
+                ));
+                remember(&state, &request.pool);
+                let mut progress = Events(self.events.clone());
+                let flow = cognito::enroll(vault, request, self, &mut progress);
+                runtime.block_on(cancellable(flow, &cancel))
+            }
+            Job::Resume { id, form } => {
+                let account = find_exact(vault, &id)?;
+                self.who = account.cognito.as_ref().map(|b| {
+                    (
+                        b.user_pool_id.clone(),
+                        b.client_id.clone(),
+                        b.username.clone(),
+                    )
+                });
+                if let Some(secret) = form.client_secret.as_deref().filter(|s| !s.is_empty()) {
+                    self.client_secret_given = Some(Zeroizing::new(secret.to_owned()));
+                }
+                let device_name = cognito::device_name();
+                let request = ResumeRequest {
+                    password: &form.password,
+                    flow: form.flow,
+                    device_name: &device_name,
+                    prove: form.prove,
+                };
+                let mut progress = Events(self.events.clone());
+                let flow = cognito::resume(vault, &account, request, self, &mut progress);
+                runtime.block_on(cancellable(flow, &cancel))
+            }
+        }
+    }
+
+    fn ask(
+        &mut self,
+        prompt: &'static str,
+        challenge: Option<&str>,
+    ) -> Result<Zeroizing<String>, CognitoError> {
+        let event = EnrollEvent::Prompt {
+            prompt,
+            challenge: challenge.map(str::to_owned),
+        };
+        if self.events.send(event).is_err() {
+            return Err(CognitoError::Input("the wizard was closed".to_owned()));
+        }
+        match self.answers.recv() {
+            Ok(Answer::Value(value)) => Ok(value),
+            Ok(Answer::Cancel) | Err(_) => Err(CognitoError::Input(CANCELLED.to_owned())),
+        }
+    }
+}
+
+/// The message a prompt's cancellation carries inside core's error, turned back into
+/// [`CommandError::Cancelled`] for the page.
+const CANCELLED: &str = "cancelled";
+
+impl Prompt for Worker {
+    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
+        self.ask("new_password", None)
+    }
+
+    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
+        self.ask("mfa_code", Some(challenge))
+    }
+
+    fn client_secret(&mut self) -> Result<ClientSecret, CognitoError> {
+        let text = match self.client_secret_given.take() {
+            Some(given) => given,
+            None => self.ask("client_secret", None)?,
+        };
+        ClientSecret::new(text.trim())
+    }
+}
+
+/// Progress as events.
+struct Events(mpsc::UnboundedSender<EnrollEvent>);
+
+impl Progress for Events {
+    fn step(&mut self, step: Step) {
+        let _ = self.0.send(EnrollEvent::Step {
+            step: step.name(),
+            text: step.describe(),
+        });
+    }
+
+    fn warn(&mut self, message: &str) {
+        let _ = self.0.send(EnrollEvent::Warning {
+            text: message.to_owned(),
+        });
+    }
+}
+
+/// Runs `flow` until it ends or the user cancels. Core keeps the vault consistent at every
+/// await point (the crash tests kill the CLI after each step), so dropping the flow is safe.
+async fn cancellable<T>(
+    flow: impl std::future::Future<Output = Result<T, CognitoError>>,
+    cancel: &Notify,
+) -> Result<T, CommandError> {
+    tokio::select! {
+        result = flow => result.map_err(|error| match error {
+            CognitoError::Input(message) if message == CANCELLED => CommandError::Cancelled,
+            error => error.into(),
+        }),
+        () = cancel.notified() => Err(CommandError::Cancelled),
+    }
+}
+
+fn find_exact(vault: &Vault<KeyringStore>, id: &str) -> Result<Account, CommandError> {
+    vault
+        .accounts()?
+        .into_iter()
+        .find(|a| a.id.as_str() == id)
+        .ok_or_else(|| cogauth_core::VaultError::NotFound(id.to_owned()).into())
+}
+
+fn remember(state: &AppState, pool: &PoolConfig) {
+    let remembered = crate::settings::RememberedPool {
+        region: pool.region().to_owned(),
+        user_pool_id: pool.user_pool_id().to_owned(),
+        client_id: pool.client_id().to_owned(),
+        endpoint: pool.endpoint().map(str::to_owned),
+        has_client_secret: pool.client_secret().is_some(),
+    };
+    if let Err(error) = state.settings.remember(remembered) {
+        eprintln!("cogauth-app: the pool was not remembered: {error}");
+    }
+}

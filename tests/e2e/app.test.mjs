@@ -1,0 +1,214 @@
+// The desktop app end to end, through the real webview, against the real keychain, oathtool,
+// the X clipboard and the local Cognito emulator. One app session for the whole file; the tests
+// run in order and each leaves the vault as the next one expects.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, beforeEach, test } from 'node:test';
+
+import {
+  cli, clipboardText, listed, nowUnix, oathtoolTotp, screenshot, setClipboardText, startApp, until,
+} from './support.mjs';
+
+const ALICE = { secret: 'JBSWY3DPEHPK3PXP', uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' };
+const BOB = {
+  secret: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+  uri: 'otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example&algorithm=SHA256&digits=8&period=60',
+  options: { algorithm: 'SHA256', digits: 8, period: 60 },
+};
+const DAVE = { secret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', uri: 'otpauth://totp/Dave%20Corp:dave?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Dave%20Corp' };
+const CAROL = { secret: 'KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ', uri: 'otpauth://totp/GitHub:carol?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TFOQ&issuer=GitHub' };
+
+/** @type {WebdriverIO.Browser} */
+let browser;
+
+before(async () => {
+  cli(['add', ALICE.uri]);
+  cli(['add', BOB.uri]);
+  browser = await startApp();
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+beforeEach(async () => {
+  if (browser) await backToList();
+});
+
+const idOf = (issuer, label) => {
+  const account = listed().find((a) => a.issuer === issuer && a.label === label);
+  assert.ok(account, `${issuer}:${label} is in the vault`);
+  return account.id;
+};
+const row = (id) => browser.$(`li.account[data-id="${id}"]`);
+
+/** Brings an element to the middle of the window (clear of the sticky header) and clicks it. */
+async function press(element) {
+  await element.waitForDisplayed();
+  await element.scrollIntoView({ block: 'center' });
+  await element.click();
+}
+
+/** Replaces the value of a text field, brought to the middle of the window first. */
+async function fill(element, value) {
+  await element.waitForDisplayed();
+  await element.scrollIntoView({ block: 'center' });
+  await element.setValue(value);
+}
+
+/** Back to the account list, whatever view or dialog is open. */
+async function backToList() {
+  for (let i = 0; i < 3 && !(await browser.$('#view-list').isDisplayed()); i += 1) {
+    await browser.keys(['Escape']);
+  }
+  await browser.$('#view-list').waitForDisplayed();
+}
+
+/** The code a row shows, without the grouping space. */
+async function shownCode(id) {
+  const text = await row(id).$('.code').getText();
+  return text.replace(/\s/g, '');
+}
+
+/**
+ * Asserts a row shows oathtool's code for `secret` (reading inside one time step: the code is
+ * compared with oathtool's for the moments just before and after the read).
+ */
+async function assertShowsCode(id, secret, options) {
+  await until(async () => /^\d+$/.test(await shownCode(id)), `a code in row ${id}`);
+  const before = nowUnix();
+  const shown = await shownCode(id);
+  const after = nowUnix();
+  const expected = new Set([oathtoolTotp(secret, before, options), oathtoolTotp(secret, after, options)]);
+  assert.ok(expected.has(shown), `row ${id} shows ${shown}, oathtool says ${[...expected]}`);
+}
+
+test('accounts added with the CLI show the codes oathtool computes', async () => {
+  await assertShowsCode(idOf('ACME', 'alice'), ALICE.secret);
+  await assertShowsCode(idOf('Example', 'bob'), BOB.secret, BOB.options);
+  const grouped = await row(idOf('Example', 'bob')).$('.code').getText();
+  assert.match(grouped, /^\d{4} \d{4}$/, 'eight digits are shown as two groups of four');
+  await screenshot(browser, 'accounts-light');
+});
+
+test('an account added by URI in the window shows its code and is in the vault', async () => {
+  await press(browser.$('#add-button'));
+  const input = browser.$('#add-uri-input');
+  await input.waitForDisplayed();
+  await fill(input, CAROL.uri);
+  await screenshot(browser, 'add-account');
+  await press(browser.$('#add-uri-submit'));
+  const id = await until(() => listed().find((a) => a.issuer === 'GitHub')?.id, 'carol in the vault');
+  await row(id).waitForDisplayed();
+  await assertShowsCode(id, CAROL.secret);
+});
+
+test('otpauth URIs copied to the clipboard import after a preview, with the backup reminder', async () => {
+  setClipboardText(`${DAVE.uri}\n${ALICE.uri}\n`);
+  await press(browser.$('#add-button'));
+  await press(browser.$('#import-clipboard'));
+  await browser.$('#import-preview').waitForDisplayed();
+  assert.match(await browser.$('#import-summary').getText(), /1 new, 1 duplicate/);
+  await press(browser.$('#import-apply'));
+  const id = await until(() => listed().find((a) => a.issuer === 'Dave Corp')?.id, 'dave in the vault');
+  await row(id).waitForDisplayed();
+  await assertShowsCode(id, DAVE.secret);
+  // No backup was ever made: the list says so.
+  await browser.$('#backup-banner').waitForDisplayed();
+  assert.match(await browser.$('#backup-text').getText(), /accounts added since your last backup \(never\)/);
+});
+
+test('a bad manual entry names the field and adds nothing', async () => {
+  const count = listed().length;
+  await press(browser.$('#add-button'));
+  await browser.$('#manual-issuer').waitForDisplayed();
+  await fill(browser.$('#manual-issuer'), 'Bad');
+  await fill(browser.$('#manual-label'), 'entry');
+  await fill(browser.$('#manual-secret'), 'not base32 at all!');
+  await press(browser.$('#manual-submit'));
+  await until(async () => (await browser.$('#manual-secret').getAttribute('aria-invalid')) === 'true',
+    'the secret field marked invalid');
+  assert.equal(listed().length, count);
+  await browser.keys(['Escape']);
+});
+
+test('typing in search filters the list', async () => {
+  // `/` from anywhere outside a text field focuses the search box.
+  await browser.execute(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+  await browser.keys(['/']);
+  const search = browser.$('#search');
+  await until(async () => search.isFocused(), '/ focusing the search box');
+  await browser.keys('acme'.split(''));
+  const alice = idOf('ACME', 'alice');
+  const bob = idOf('Example', 'bob');
+  await until(async () => !(await row(bob).isDisplayed()), 'bob filtered out');
+  assert.ok(await row(alice).isDisplayed());
+  await browser.keys(['Escape']);
+  await until(async () => row(bob).isDisplayed(), 'bob back after Esc');
+});
+
+test('rename changes the name in the vault', async () => {
+  const id = idOf('Example', 'bob');
+  await press(row(id).$('button.rename'));
+  const issuer = browser.$('#rename-issuer');
+  await issuer.waitForDisplayed();
+  await fill(issuer, 'Example Corp');
+  await fill(browser.$('#rename-label'), 'robert');
+  await press(browser.$('#rename-save'));
+  await until(() => listed().some((a) => a.id === id && a.label === 'robert' && a.issuer === 'Example Corp'),
+    'the new name in the vault');
+  await until(async () => (await row(id).$('.account-label').getText()) === 'robert', 'the new label shown');
+});
+
+test('delete can be undone, and otherwise removes the account', async () => {
+  const id = idOf('GitHub', 'carol');
+  await press(row(id).$('button.delete'));
+  await press(browser.$('#delete-confirm'));
+  await until(async () => !(await row(id).isExisting()) || !(await row(id).isDisplayed()), 'the row hidden');
+  assert.ok(listed().some((a) => a.id === id), 'still in the vault during the undo window');
+  await press(browser.$('#toast-undo'));
+  await row(id).waitForDisplayed();
+
+  await press(row(id).$('button.delete'));
+  await press(browser.$('#delete-confirm'));
+  await until(() => !listed().some((a) => a.id === id), 'removed from the vault after the undo window', 20000);
+});
+
+test('Enter copies the code to the X clipboard, which is cleared after the timeout', async () => {
+  const id = idOf('ACME', 'alice');
+  await press(row(id));
+  const copied = await until(() => clipboardText().trim(), 'a code on the clipboard');
+  const now = nowUnix();
+  assert.ok([oathtoolTotp(ALICE.secret, now), oathtoolTotp(ALICE.secret, now - 1)].includes(copied),
+    `copied ${copied}`);
+  assert.match(await browser.$('#toast').getText(), /copied/i);
+  // Enter on the focused row copies too.
+  await press(row(id));
+  await browser.keys(['Enter']);
+  // scripts/e2e sets a 5 s timeout.
+  await until(() => clipboardText().trim() === '', 'the clipboard cleared', 15000);
+});
+
+test('the enrolment wizard enrols the demo user and its code signs in', async () => {
+  const pool = JSON.parse(readFileSync(process.env.COGAUTH_DEMO_POOL, 'utf8').trim().split('\n').pop());
+  await press(browser.$('#enrol-button'));
+  const poolField = browser.$('#wiz-pool');
+  await poolField.waitForDisplayed();
+  await until(async () => (await poolField.getValue()) === pool.user_pool_id, 'the demo pool pre-filled');
+  await press(browser.$('#wiz-next'));
+  await until(async () => (await browser.$('#wiz-username').getValue()) === 'demo', 'the demo user pre-filled');
+  await press(browser.$('#wiz-start'));
+  await browser.$('#wiz-result').waitForDisplayed({ timeout: 90000 });
+  for (const step of ['signin', 'associate', 'store', 'verify', 'activate', 'signin-test']) {
+    assert.ok(await browser.$(`#wiz-steps li[data-step="${step}"].done`).isExisting(), `step ${step} ticked`);
+  }
+  await screenshot(browser, 'enrolment-done');
+  const account = listed().find((a) => a.cognito?.username === 'demo');
+  assert.ok(account, 'the demo account is in the vault');
+  assert.equal(account.state, 'active');
+  // Proof with an independent sign-in: the CLI signs in with a fresh code from the keychain.
+  cli(['signin-test', account.id, '--password-stdin'], 'CogAuth-demo-1\n');
+  await press(browser.$('#wiz-done'));
+  await row(account.id).waitForDisplayed();
+});
