@@ -126,6 +126,9 @@ class RowView {
     this.haystack = '';
     /** What update() last drew, to skip unchanged rows. */
     this.drawn = '';
+    /** Whether the row is on screen (or near it): only those are ticked each second. */
+    this.onScreen = false;
+    onScreen.observe(this.root);
   }
 
   /**
@@ -262,6 +265,7 @@ function render(list) {
  * @param {RowView} row
  */
 function dropRow(row) {
+  onScreen.unobserve(row.root);
   row.root.remove();
   rows.delete(row.id);
   if (activeRow === row) activeRow = null;
@@ -371,13 +375,30 @@ function firstAnswerShown() {
 }
 
 /**
- * Moves every row's seconds and bar once a second, just after each whole second; nothing is
+ * Which rows are on screen (with a margin): the others are neither ticked nor, through
+ * `content-visibility: auto`, laid out or painted. A row coming into view is brought up to date
+ * at once.
+ */
+const onScreen = new IntersectionObserver((entries) => {
+  const now = Date.now();
+  for (const entry of entries) {
+    const row = rows.get(/** @type {HTMLElement} */ (entry.target).dataset.id ?? '');
+    if (!row) continue;
+    row.onScreen = entry.isIntersecting;
+    if (row.onScreen) row.tick(now);
+  }
+}, { rootMargin: '200px 0px' });
+
+/**
+ * Moves the seconds and bar of every row on screen once a second, just after each whole second; nothing is
  * drawn while the window is minimised or covered (visibilitychange refreshes on return).
  */
 function tickEverySecond() {
   const now = Date.now();
   if (document.visibilityState === 'visible') {
-    for (const row of rows.values()) row.tick(now);
+    for (const row of rows.values()) {
+      if (row.onScreen) row.tick(now);
+    }
   }
   window.setTimeout(tickEverySecond, 1000 - (now % 1000) + 20);
 }

@@ -34,18 +34,26 @@ pub async fn list_accounts(app: AppHandle) -> Result<AccountList, CommandError> 
     let refresh = app.clone();
     let list = with_state(app, |state| {
         state.mark("shell_list_start");
-        let (vault, data_dir) = state.vault_and_dir()?;
-        let mut list = AccountList::at(vault, now_unix(), &state.deleting())?;
-        state.mark("shell_codes_read");
-        // The reminder is a hint: a damaged record must not hide the codes.
-        list.backup = backup::status(data_dir, vault)
-            .ok()
-            .filter(|status| status.added_since > 0);
-        Ok(list)
+        match state.take_prefetched() {
+            Some(list) => Ok(list),
+            None => account_list(state),
+        }
     })
     .await?;
     // Accounts added with the CLI reach the tray menu too.
     tauri::async_runtime::spawn_blocking(move || crate::tray::refresh(&refresh));
+    Ok(list)
+}
+
+/// The list `list_accounts` answers with, computed now.
+pub(crate) fn account_list(state: &AppState) -> Result<AccountList, CommandError> {
+    let (vault, data_dir) = state.vault_and_dir()?;
+    let mut list = AccountList::at(vault, now_unix(), &state.deleting())?;
+    state.mark("shell_codes_read");
+    // The reminder is a hint: a damaged record must not hide the codes.
+    list.backup = backup::status(data_dir, vault)
+        .ok()
+        .filter(|status| status.added_since > 0);
     Ok(list)
 }
 

@@ -87,11 +87,12 @@ pub fn run() -> tauri::Result<()> {
             commands::ui_ready,
         ])
         .setup(move |app| {
-            tray::create(app.handle())?;
+            // The window first: the tray (a D-Bus registration) can wait a few milliseconds.
             let hidden = start_hidden || app.state::<AppState>().settings.settings().start_hidden;
             if !hidden {
                 window::show(app.handle());
             }
+            tray::create(app.handle())?;
             Ok(())
         })
         .build(tauri::generate_context!())?;

@@ -10,9 +10,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use cogauth_core::scan::Codes;
 use cogauth_core::transfer::{self, Decoded, ImportError, QrSource};
+use cogauth_core::vault::now_unix;
 use cogauth_core::{AccountId, Code, KeyringStore, Vault, VaultConfig, VaultError};
 use tauri::{AppHandle, Manager};
 use zeroize::Zeroizing;
@@ -21,6 +23,7 @@ use crate::clipboard::{Copier, SystemClipboard};
 use crate::enrolment::EnrolmentSlot;
 use crate::error::CommandError;
 use crate::settings::SettingsStore;
+use crate::view::AccountList;
 
 /// The demo pool `scripts/run --demo` starts (the JSON line the local emulator prints).
 pub const DEMO_POOL_ENV: &str = "COGAUTH_DEMO_POOL";
@@ -52,7 +55,12 @@ pub struct AppState {
     pub quitting: AtomicBool,
     /// When the shell's start-up steps ended (wall-clock milliseconds), for the benchmark.
     marks: Mutex<BTreeMap<String, f64>>,
+    /// The list computed while a new window's webview starts, for the page's first ask.
+    prefetched: Mutex<Option<(Instant, AccountList)>>,
 }
+
+/// How long a prefetched list may wait for the page before it is computed again.
+const PREFETCH_FRESH: Duration = Duration::from_secs(2);
 
 /// What the user chose to import: read again for the preview and for the import itself, so a
 /// password can be tried again without choosing the file again.
@@ -107,7 +115,22 @@ impl AppState {
                 "shell_state".to_owned(),
                 wall_clock_ms(),
             )])),
+            prefetched: Mutex::default(),
         }
+    }
+
+    /// Computes the account list ahead of the page's first ask (the keychain read then runs
+    /// while WebKit starts). The slot stays locked meanwhile, so that ask waits for this
+    /// result instead of reading the keychain a second time.
+    pub fn prefetch(&self, compute: impl FnOnce(&Self) -> Result<AccountList, CommandError>) {
+        let mut slot = lock(&self.prefetched);
+        *slot = compute(self).ok().map(|list| (Instant::now(), list));
+    }
+
+    /// The prefetched list, if it is recent and every code in it still valid.
+    pub fn take_prefetched(&self) -> Option<AccountList> {
+        let (at, list) = lock(&self.prefetched).take()?;
+        (at.elapsed() < PREFETCH_FRESH && list.still_current(now_unix())).then_some(list)
     }
 
     /// Notes that the start-up step `name` ended now (the first time only).

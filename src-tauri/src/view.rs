@@ -81,6 +81,15 @@ impl AccountList {
             backup: None,
         })
     }
+
+    /// Whether every current code in the list still has more than a second to live at `now`
+    /// (Unix seconds).
+    pub fn still_current(&self, now: u64) -> bool {
+        self.accounts
+            .iter()
+            .filter_map(|row| row.code.as_ref()?.window)
+            .all(|window| window.valid_until > now + 1)
+    }
 }
 
 /// An account named in an answer: no code, no secret.
@@ -278,6 +287,18 @@ pub(crate) mod tests {
         // RFC 6238's SHA1 key at T = 60..89 s: 37359152 (`oathtool --totp -d 8 -N @60`).
         assert_eq!(rows[0]["next"]["value"], json!("359152"));
         assert_eq!(rows[0]["next"]["valid_from"], json!(60));
+    }
+
+    #[test]
+    fn a_list_is_current_until_a_second_before_its_first_code_expires() {
+        let (_dir, vault) = vault();
+        add(&vault, "alice", OtpKind::Totp { period: 30 });
+        add(&vault, "counter", OtpKind::Hotp { counter: 0 });
+        let list = AccountList::at(&vault, 40, &HashSet::new()).expect("the vault lists");
+        assert!(list.still_current(40));
+        assert!(list.still_current(58));
+        assert!(!list.still_current(59));
+        assert!(!list.still_current(61));
     }
 
     #[test]

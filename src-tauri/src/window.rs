@@ -29,7 +29,15 @@ pub fn show(app: &AppHandle) {
             .build()
     });
     match built {
-        Ok(_) => app.state::<AppState>().mark("shell_window_built"),
+        Ok(_) => {
+            app.state::<AppState>().mark("shell_window_built");
+            // The page's first ask for the list finds it ready (or being computed).
+            let app = app.clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                app.state::<AppState>()
+                    .prefetch(crate::commands::account_list);
+            });
+        }
         Err(error) => eprintln!("cogauth-app: the window could not be opened: {error}"),
     }
 }

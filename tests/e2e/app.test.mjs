@@ -148,6 +148,35 @@ test('typing in search filters the list', async () => {
   await until(async () => row(bob).isDisplayed(), 'bob back after Esc');
 });
 
+test('the list works from the keyboard, every control has a name, and 200% zoom cuts nothing off', async () => {
+  const shownRows = () => browser.execute(() => document.querySelectorAll('li.account:not([hidden])').length);
+  assert.ok(await shownRows() >= 2, 'at least two rows to move between');
+  const activeIndex = () => browser.execute(() => [...document.querySelectorAll('li.account:not([hidden])')]
+    .indexOf(/** @type {HTMLElement} */ (document.activeElement)));
+  await browser.execute(() => /** @type {HTMLElement} */ (document.querySelector('li.account:not([hidden])')).focus());
+  await browser.keys(['ArrowDown']);
+  assert.equal(await activeIndex(), 1, 'ArrowDown moves to the second row');
+  await browser.keys(['Home']);
+  assert.equal(await activeIndex(), 0, 'Home moves back to the first');
+
+  const unnamed = await browser.execute(() => [...document.querySelectorAll('button, input, select, [role="button"]')]
+    .filter((control) => !(control.getAttribute('aria-label')?.trim()
+      || control.getAttribute('aria-labelledby')
+      || control.textContent?.trim()
+      || (/** @type {HTMLInputElement} */ (control)).labels?.length))
+    .map((control) => control.id || control.outerHTML.slice(0, 80)));
+  assert.deepEqual(unnamed, [], 'controls without an accessible name');
+
+  await browser.execute(() => { document.documentElement.style.zoom = '2'; });
+  try {
+    const overflow = await browser.execute(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `at 200% the page is ${overflow} px wider than the window`);
+    await screenshot(browser, 'accounts-zoom-200');
+  } finally {
+    await browser.execute(() => { document.documentElement.style.zoom = ''; });
+  }
+});
+
 test('rename changes the name in the vault', async () => {
   const id = idOf('Example', 'bob');
   await press(row(id).$('button.rename'));
