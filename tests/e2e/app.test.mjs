@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 
 import {
-  cli, clipboardText, listed, nowUnix, oathtoolTotp, screenshot, setClipboardText, startApp, until,
+  cli, clipboardText, listed, nowUnix, oathtool, oathtoolTotp, screenshot, setClipboardText, startApp,
+  until,
 } from './support.mjs';
 
 const ALICE = { secret: 'JBSWY3DPEHPK3PXP', uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' };
@@ -114,6 +115,7 @@ test('otpauth URIs copied to the clipboard import after a preview, with the back
   const id = await until(() => listed().find((a) => a.issuer === 'Dave Corp')?.id, 'dave in the vault');
   await row(id).waitForDisplayed();
   await assertShowsCode(id, DAVE.secret);
+  setClipboardText('');
   // No backup was ever made: the list says so.
   await browser.$('#backup-banner').waitForDisplayed();
   assert.match(await browser.$('#backup-text').getText(), /accounts added since your last backup \(never\)/);
@@ -177,6 +179,36 @@ test('the list works from the keyboard, every control has a name, and 200% zoom 
   }
 });
 
+test('HOTP: "Next code" saves the advanced counter and shows oathtool\'s code for the used one', async () => {
+  const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+  cli(['add', `otpauth://hotp/Bank:erin?secret=${secret}&issuer=Bank&counter=5`]);
+  // The list is fetched again when the window gains focus.
+  await browser.execute(() => window.dispatchEvent(new Event('focus')));
+  const id = idOf('Bank', 'erin');
+  await row(id).waitForDisplayed();
+  // Rows far off screen are not rendered (content-visibility): bring it into view as a user would.
+  await row(id).scrollIntoView({ block: 'center' });
+  assert.equal(await shownCode(id), '––––––', 'no HOTP code before it is asked for');
+  await press(row(id).$('.hotp-next'));
+  await until(async () => /^\d{6}$/.test(await shownCode(id)), 'an HOTP code');
+  const expected = oathtool(['--hotp', '-b', '-c', '5', secret]);
+  assert.equal(await shownCode(id), expected);
+  assert.equal(listed().find((a) => a.id === id).counter, 6, 'the counter after the used one is stored');
+});
+
+test('Alt+Down moves a row down, in the window and in the vault', async () => {
+  const order = () => listed().map((a) => a.id);
+  const [first, second] = order();
+  await browser.execute((id) => /** @type {HTMLElement} */ (document.querySelector(`li.account[data-id="${id}"]`)).focus(), first);
+  await browser.keys(['Alt', 'ArrowDown']);
+  await until(() => order()[1] === first, 'the first account stored second');
+  assert.equal(order()[0], second);
+  const shown = await browser.execute(() => [...document.querySelectorAll('li.account')].slice(0, 2).map((li) => li.dataset.id));
+  assert.deepEqual(shown, [second, first]);
+  await browser.keys(['Alt', 'ArrowUp']);
+  await until(() => order()[0] === first, 'the account back in first place');
+});
+
 test('rename changes the name in the vault', async () => {
   const id = idOf('Example', 'bob');
   await press(row(id).$('button.rename'));
@@ -207,7 +239,9 @@ test('delete can be undone, and otherwise removes the account', async () => {
 test('Enter copies the code to the X clipboard, which is cleared after the timeout', async () => {
   const id = idOf('ACME', 'alice');
   await press(row(id));
-  const copied = await until(() => clipboardText().trim(), 'a code on the clipboard');
+  // Whatever an earlier test left on the clipboard is not a code: wait for one.
+  const copied = await until(() => /^\d{6}$/.test(clipboardText().trim()) && clipboardText().trim(),
+    'a code on the clipboard');
   const now = nowUnix();
   assert.ok([oathtoolTotp(ALICE.secret, now), oathtoolTotp(ALICE.secret, now - 1)].includes(copied),
     `copied ${copied}`);

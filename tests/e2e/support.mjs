@@ -46,6 +46,11 @@ export function listed() {
   return JSON.parse(cli(['list', '--json']));
 }
 
+/** oathtool's output for `args`, trimmed. */
+export function oathtool(args) {
+  return execFileSync('oathtool', args, { encoding: 'utf8' }).trim();
+}
+
 /**
  * oathtool's TOTP code for a base32 secret at a Unix time.
  * @param {string} secret
@@ -53,10 +58,10 @@ export function listed() {
  * @param {{digits?: number, period?: number, algorithm?: string}} [options]
  */
 export function oathtoolTotp(secret, unix, { digits = 6, period = 30, algorithm = 'SHA1' } = {}) {
-  return execFileSync('oathtool', [
+  return oathtool([
     '--totp=' + algorithm.toLowerCase(), '-b', '-d', String(digits), '-s', `${period}s`,
     '-N', `@${unix}`, secret,
-  ], { encoding: 'utf8' }).trim();
+  ]);
 }
 
 /** The X clipboard's text ('' when it holds none). */
