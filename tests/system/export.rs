@@ -1,6 +1,8 @@
 //! `cogauth export` against the real keychain: an encrypted export of a TOTP, an HOTP and a
 //! Steam account, written owner-only, imported with its password into a second vault (another
-//! data folder and keychain service) gives the same accounts and secrets; the plaintext export
+//! data folder and keychain service) gives the same accounts and secrets, and opened by an
+//! independent decryptor written from Aegis's own documentation (`aegis_peer.py`) gives the
+//! entries Aegis would read; the plaintext export
 //! needs its confirmation flag, and every refusal writes nothing. The HTML page's QR codes
 //! each decode (librsvg, then ZBar) to their account's URI; every written export is recorded
 //! for `backup-status`.
@@ -94,6 +96,55 @@ fn entries(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// The entries `tests/system/aegis_peer.py` reads from an Aegis vault with `password`.
+fn aegis_peer(vault: &Path, password: &str) -> Result<Value, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/system/aegis_peer.py");
+    let mut child = Command::new(crate::emulator::python())
+        .arg(script)
+        .arg(vault)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+#[test]
+fn encrypted_export_opens_with_an_independent_aegis_decryptor() {
+    let source = three_accounts();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("backup.json");
+    export_encrypted(&source, file.to_str().unwrap(), &format!("{PASSWORD}\n")).success();
+    let read = aegis_peer(&file, PASSWORD).unwrap();
+    assert_eq!(
+        read["entries"],
+        serde_json::json!([
+            {"type": "totp", "name": "alice", "issuer": "ACME", "secret": SECRETS[0],
+             "algo": "SHA256", "digits": 8, "period": 60, "counter": null},
+            {"type": "hotp", "name": "me", "issuer": "Bank", "secret": SECRETS[1],
+             "algo": "SHA1", "digits": 7, "period": null, "counter": 5},
+            {"type": "steam", "name": "gamer", "issuer": "Steam", "secret": SECRETS[2],
+             "algo": "SHA1", "digits": 5, "period": 30, "counter": null},
+        ])
+    );
+    // The peer is a real check: the wrong password does not open the vault.
+    let wrong = aegis_peer(&file, "pass phrase").unwrap_err();
+    assert!(wrong.contains("InvalidTag"), "{wrong}");
 }
 
 #[test]
