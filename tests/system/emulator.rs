@@ -132,29 +132,36 @@ impl Pool {
 
     /// Runs the independent boto3 + pyotp peer (tests/system/cognito_peer.py).
     pub fn peer(&self, args: &[&str], stdin: &str) -> Result<Value, String> {
-        use std::io::Write;
-        let script =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/system/cognito_peer.py");
-        let mut child = Command::new(python())
-            .arg(script)
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("peer");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("stdin");
-        let out = child.wait_with_output().expect("peer");
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
-        }
-        Ok(serde_json::from_slice(&out.stdout).expect("peer JSON"))
+        python_peer("cognito_peer.py", args, stdin)
     }
+}
+
+/// Runs `tests/system/<script>` with the emulator's Python, `args` and `stdin`: its JSON
+/// output, or its stderr when it fails.
+pub fn python_peer(script: &str, args: &[&str], stdin: &str) -> Result<Value, String> {
+    use std::io::Write;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/system")
+        .join(script);
+    let mut child = Command::new(python())
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("peer");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("stdin");
+    let out = child.wait_with_output().expect("peer");
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&out.stdout).expect("peer JSON"))
 }
 
 fn post(url: &str, body: &str) {

@@ -100,28 +100,8 @@ fn entries(dir: &Path) -> Vec<String> {
 
 /// The entries `tests/system/aegis_peer.py` reads from an Aegis vault with `password`.
 fn aegis_peer(vault: &Path, password: &str) -> Result<Value, String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/system/aegis_peer.py");
-    let mut child = Command::new(crate::emulator::python())
-        .arg(script)
-        .arg(vault)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    Ok(serde_json::from_slice(&output.stdout).unwrap())
+    let vault = vault.to_str().unwrap();
+    crate::emulator::python_peer("aegis_peer.py", &[vault], &format!("{password}\n"))
 }
 
 #[test]
