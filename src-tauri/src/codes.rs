@@ -44,10 +44,15 @@ pub fn code_to_copy<S: SecretStore>(
 
 /// Copies `id`'s code to the clipboard and arms the timer that clears it. Blocking I/O.
 pub fn copy(app: &AppHandle, state: &AppState, id: &AccountId) -> Result<Copied, CommandError> {
-    let (code, used_up) = code_to_copy(state.vault()?, id, state.revealed(id), now_unix())?;
-    if used_up {
-        state.set_revealed(id.clone(), code.clone());
-    }
+    let code = {
+        let mut revealed = state.revealed();
+        let shown = revealed.get(id).cloned();
+        let (code, used_up) = code_to_copy(state.vault()?, id, shown, now_unix())?;
+        if used_up {
+            revealed.insert(id.clone(), code.clone());
+        }
+        code
+    };
     let generation = state.copier.copy(&code.value)?;
     let seconds = state.settings.settings().clipboard_clear_seconds;
     let app = app.clone();

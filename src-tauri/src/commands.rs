@@ -69,8 +69,9 @@ pub async fn next_hotp(app: AppHandle, id: String) -> Result<cogauth_core::Code,
                 "not a counter-based (HOTP) account",
             ));
         }
+        let mut revealed = state.revealed();
         let (_, code) = state.vault()?.code(id.as_str(), now_unix())?;
-        state.set_revealed(id, code.clone());
+        revealed.insert(id, code.clone());
         Ok(code)
     })
     .await
@@ -192,15 +193,14 @@ pub async fn delete_account(app: AppHandle, id: String) -> Result<Deleting, Comm
     let id = parse_id(&id)?;
     let handle = app.clone();
     let waiting = id.clone();
-    with_state(app, move |state| {
+    let number = with_state(app, move |state| {
         state
             .vault()?
             .accounts()?
             .iter()
             .find(|a| a.id == waiting)
             .ok_or_else(|| cogauth_core::VaultError::NotFound(waiting.to_string()))?;
-        state.start_delete(waiting);
-        Ok(())
+        Ok(state.start_delete(waiting))
     })
     .await?;
     let refresh = handle.clone();
@@ -208,7 +208,7 @@ pub async fn delete_account(app: AppHandle, id: String) -> Result<Deleting, Comm
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(std::time::Duration::from_secs(UNDO_SECONDS)).await;
         let _ = tauri::async_runtime::spawn_blocking(move || {
-            if let Err(error) = handle.state::<AppState>().finish_delete(&id) {
+            if let Err(error) = handle.state::<AppState>().finish_delete(&id, Some(number)) {
                 eprintln!("cogauth-app: account {id} was not removed: {error}");
             }
             crate::tray::refresh(&handle);

@@ -243,6 +243,17 @@ impl EnrolmentSlot {
         self.send(Answer::Value(value))
     }
 
+    /// The page following the enrolment is gone (its window was closed): cancels the flow and
+    /// frees the slot, so that the next window can start another. What the flow already did
+    /// stays (a secret stored in the keychain leaves a pending account to finish later).
+    pub fn abandon(&self) {
+        if let Some(running) = lock(&self.current).take() {
+            running.cancel.notify_one();
+            // Dropping `running` also closes the answers channel a prompt may be waiting on.
+            let _ = running.answers.send(Answer::Cancel);
+        }
+    }
+
     /// Cancels the enrolment; it reports `failed` with kind `cancelled`.
     pub fn cancel(&self) -> Result<(), CommandError> {
         if let Some(running) = lock(&self.current).as_ref() {

@@ -35,7 +35,7 @@ pub mod window;
 #[cfg(test)]
 mod security_tests;
 
-use tauri::{Manager, RunEvent};
+use tauri::{Manager, RunEvent, WindowEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
 use state::AppState;
@@ -86,6 +86,12 @@ pub fn run() -> tauri::Result<()> {
             commands::enroll_cancel,
             commands::ui_ready,
         ])
+        // The window's page followed the enrolment: without it nobody would read its events.
+        .on_window_event(|window, event| {
+            if matches!(event, WindowEvent::Destroyed) && window.label() == window::MAIN {
+                window.state::<AppState>().enrolment.abandon();
+            }
+        })
         .setup(move |app| {
             // The window first: the tray (a D-Bus registration) can wait a few milliseconds.
             let hidden = start_hidden || app.state::<AppState>().settings.settings().start_hidden;

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -39,7 +39,7 @@ pub struct AppState {
     /// The clipboard.
     pub copier: Copier,
     /// Accounts deleted in the UI whose undo window is still open: hidden, not yet removed.
-    deleting: Mutex<HashSet<AccountId>>,
+    deleting: Deletions,
     /// The HOTP codes shown in this run, by account: copying one copies the shown code
     /// instead of using up another.
     revealed: Mutex<HashMap<AccountId, Code>>,
@@ -81,6 +81,47 @@ impl PendingImport {
     }
 }
 
+/// Accounts deleted in the UI whose undo window is open, each with the number of its deletion:
+/// a timer left from a deletion that was undone never ends a later deletion of the same account
+/// early.
+#[derive(Default)]
+pub struct Deletions {
+    waiting: Mutex<HashMap<AccountId, u64>>,
+    next: AtomicU64,
+}
+
+impl Deletions {
+    /// The accounts waiting.
+    pub fn ids(&self) -> HashSet<AccountId> {
+        lock(&self.waiting).keys().cloned().collect()
+    }
+
+    /// `id` waits from now; returns the number of this deletion.
+    pub fn start(&self, id: AccountId) -> u64 {
+        let number = self.next.fetch_add(1, Ordering::SeqCst);
+        lock(&self.waiting).insert(id, number);
+        number
+    }
+
+    /// Ends the wait without deleting: whether `id` was waiting.
+    pub fn undo(&self, id: &AccountId) -> bool {
+        lock(&self.waiting).remove(id).is_some()
+    }
+
+    /// Ends the wait to delete for real, if `id` is waiting for deletion `number` (any if
+    /// `None`): whether it was. An undo from then on answers "too late".
+    pub fn claim(&self, id: &AccountId, number: Option<u64>) -> bool {
+        let mut waiting = lock(&self.waiting);
+        match waiting.get(id) {
+            Some(current) if number.is_none_or(|n| n == *current) => {
+                waiting.remove(id);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Milliseconds since the Unix epoch, as the page's `performance.timeOrigin` counts them.
 fn wall_clock_ms() -> f64 {
     std::time::SystemTime::now()
@@ -104,7 +145,7 @@ impl AppState {
                 .map_err(Arc::new),
             settings: SettingsStore::load(),
             copier: Copier::new(Box::<SystemClipboard>::default()),
-            deleting: Mutex::default(),
+            deleting: Deletions::default(),
             revealed: Mutex::default(),
             import: Mutex::default(),
             enrolment: EnrolmentSlot::default(),
@@ -160,30 +201,28 @@ impl AppState {
 
     /// Accounts hidden because their deletion can still be undone.
     pub fn deleting(&self) -> HashSet<AccountId> {
-        lock(&self.deleting).clone()
+        self.deleting.ids()
     }
 
-    /// Hides `id` until [`AppState::finish_delete`] or [`AppState::undo_delete`].
-    pub fn start_delete(&self, id: AccountId) {
-        lock(&self.deleting).insert(id);
+    /// Hides `id` until [`AppState::finish_delete`] or [`AppState::undo_delete`]; returns the
+    /// number of this deletion, for `finish_delete`.
+    pub fn start_delete(&self, id: AccountId) -> u64 {
+        self.deleting.start(id)
     }
 
     /// Whether `id` was still waiting for deletion (and no longer is).
     pub fn undo_delete(&self, id: &AccountId) -> bool {
-        lock(&self.deleting).remove(id)
+        self.deleting.undo(id)
     }
 
-    /// Removes `id` from the vault if its deletion was not undone.
-    pub fn finish_delete(&self, id: &AccountId) -> Result<(), CommandError> {
-        if !lock(&self.deleting).contains(id) {
+    /// Removes `id` from the vault if it is still waiting for deletion number `number` (any
+    /// deletion if `None`). If the removal fails the account stays and is shown again.
+    pub fn finish_delete(&self, id: &AccountId, number: Option<u64>) -> Result<(), CommandError> {
+        if !self.deleting.claim(id, number) {
             return Ok(());
         }
-        let result = self.vault()?.remove_id(id).map(drop);
-        // Removed, or the removal failed and the account stays (shown again): either way it is
-        // no longer waiting.
-        lock(&self.deleting).remove(id);
-        match result {
-            Ok(()) | Err(VaultError::NotFound(_)) => Ok(()),
+        match self.vault()?.remove_id(id) {
+            Ok(_) | Err(VaultError::NotFound(_)) => Ok(()),
             Err(error) => Err(error.into()),
         }
     }
@@ -191,20 +230,16 @@ impl AppState {
     /// Removes every account still waiting for deletion (the app is quitting).
     pub fn finish_all_deletes(&self) {
         for id in self.deleting() {
-            if let Err(error) = self.finish_delete(&id) {
+            if let Err(error) = self.finish_delete(&id, None) {
                 eprintln!("cogauth-app: account {id} was not removed: {error}");
             }
         }
     }
 
-    /// The HOTP code shown for `id` in this run, if any.
-    pub fn revealed(&self, id: &AccountId) -> Option<Code> {
-        lock(&self.revealed).get(id).cloned()
-    }
-
-    /// Remembers the HOTP code just shown for `id`.
-    pub fn set_revealed(&self, id: AccountId, code: Code) {
-        lock(&self.revealed).insert(id, code);
+    /// The HOTP codes shown in this run, by account. Hold the guard while a counter is used
+    /// up, so that two copies at once (a double click, the tray and the window) use one code.
+    pub fn revealed(&self) -> MutexGuard<'_, HashMap<AccountId, Code>> {
+        lock(&self.revealed)
     }
 
     /// Whether the user chose Quit.
@@ -232,4 +267,39 @@ where
         .map_err(|error| CommandError::Interrupted {
             reason: error.to_string(),
         })?
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn id(text: &str) -> AccountId {
+        AccountId::parse(text).expect("a valid id")
+    }
+
+    #[test]
+    fn a_timer_from_an_undone_deletion_does_not_end_a_later_one() {
+        let deletions = Deletions::default();
+        let first = deletions.start(id("0123456789abcdef"));
+        assert!(deletions.undo(&id("0123456789abcdef")));
+        let second = deletions.start(id("0123456789abcdef"));
+        // The first deletion's timer fires: the second one still waits.
+        assert!(!deletions.claim(&id("0123456789abcdef"), Some(first)));
+        assert_eq!(deletions.ids().len(), 1);
+        // Its own timer ends it; an undo after that is too late.
+        assert!(deletions.claim(&id("0123456789abcdef"), Some(second)));
+        assert!(!deletions.undo(&id("0123456789abcdef")));
+        assert!(deletions.ids().is_empty());
+    }
+
+    #[test]
+    fn quitting_ends_every_wait_and_an_undone_deletion_is_not_claimed() {
+        let deletions = Deletions::default();
+        deletions.start(id("0123456789abcdef"));
+        deletions.start(id("fedcba9876543210"));
+        assert!(deletions.undo(&id("fedcba9876543210")));
+        assert!(deletions.claim(&id("0123456789abcdef"), None));
+        assert!(!deletions.claim(&id("fedcba9876543210"), None));
+    }
 }

@@ -155,6 +155,16 @@ pub fn refresh(app: &AppHandle) {
     let accounts = vault.accounts().unwrap_or_default();
     let limit = state.settings.settings().tray_accounts as usize;
     let items = model(&accounts, &state.deleting(), limit);
+    // Menus are GTK objects: they are built and set on the main thread, which also puts
+    // concurrent refreshes in order; no lock is held while waiting for that thread.
+    let handle = app.clone();
+    if let Err(error) = app.run_on_main_thread(move || show(&handle, items)) {
+        eprintln!("cogauth-app: the tray menu was not updated: {error}");
+    }
+}
+
+/// Sets the menu to `items` unless it shows them already. On the main thread.
+fn show(app: &AppHandle, items: Vec<TrayItem>) {
     let Some(tray_state) = app.try_state::<TrayState>() else {
         return;
     };
