@@ -463,6 +463,8 @@ pub fn get_settings(state: tauri::State<'_, AppState>) -> Settings {
 #[tauri::command]
 pub async fn set_settings(app: AppHandle, settings: Settings) -> Result<Settings, CommandError> {
     settings.validate()?;
+    let was_autostart = app.state::<AppState>().settings.settings().autostart;
+    let wants_autostart = settings.autostart;
     let autolaunch = app.autolaunch();
     let applied = if settings.autostart {
         autolaunch.enable()
@@ -476,7 +478,17 @@ pub async fn set_settings(app: AppHandle, settings: Settings) -> Result<Settings
         )));
     }
     let refresh = app.clone();
-    let saved = with_state(app, move |state| state.settings.set(settings)).await?;
+    let saved = with_state(app, move |state| state.settings.set(settings)).await;
+    if saved.is_err() && was_autostart != wants_autostart {
+        // Not saved: start at login goes back to what the saved settings say.
+        let autolaunch = refresh.autolaunch();
+        let _ = if was_autostart {
+            autolaunch.enable()
+        } else {
+            autolaunch.disable()
+        };
+    }
+    let saved = saved?;
     crate::window::apply_theme(&refresh);
     tauri::async_runtime::spawn_blocking(move || crate::tray::refresh(&refresh));
     Ok(saved)
