@@ -65,7 +65,7 @@ fn encoded(image: &GrayImage, format: ImageFormat) -> Vec<u8> {
 }
 
 fn main() {
-    let shared = "../../shared/interop";
+    let shared = "../tests/fixtures/interop";
     for (i, line) in lines("../tests/fixtures/uri/valid.tsv").iter().enumerate() {
         let uri = line.split('\t').next().unwrap_or_default();
         write("otpauth_uri", &format!("valid-{i:02}"), uri.as_bytes());

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::support::Sandbox;
 
-const PLAIN: &str = include_str!("../../../shared/interop/aegis-fixtures/plain.txt");
+const PLAIN: &str = include_str!("../fixtures/interop/aegis-fixtures/plain.txt");
 
 #[test]
 fn add_list_code_rename_remove_round() {

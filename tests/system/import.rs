@@ -9,11 +9,11 @@ use std::path::PathBuf;
 
 use crate::support::{self, Keychain, Run, Sandbox, Session};
 
-const PLAIN: &str = include_str!("../../../shared/interop/aegis-fixtures/plain.txt");
+const PLAIN: &str = include_str!("../fixtures/interop/aegis-fixtures/plain.txt");
 
 fn interop(path: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/interop")
+        .join("../../tests/fixtures/interop")
         .join(path);
     path.to_str().expect("UTF-8 path").to_owned()
 }

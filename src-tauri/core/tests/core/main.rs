@@ -16,9 +16,9 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A file in ../shared next to the checkout.
-pub fn shared(path: &str) -> PathBuf {
-    repo_root().join("../shared").join(path)
+/// A file of the interop corpus, `tests/fixtures/interop` (see its README).
+pub fn interop(path: &str) -> PathBuf {
+    repo_root().join("tests/fixtures/interop").join(path)
 }
 
 /// Data lines of a corpus file: comments and blank lines skipped.

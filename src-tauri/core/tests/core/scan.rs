@@ -11,7 +11,7 @@ use cogauth_core::scan::{self, MAX_PIXELS, ScanError};
 use cogauth_core::transfer::{self, ImportError, QrSource};
 use image::{GrayImage, ImageFormat, Luma, RgbaImage};
 
-use crate::{repo_root, shared};
+use crate::{interop, repo_root};
 
 pub const TOTP: &str = "otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME";
 pub const HOTP: &str =
@@ -87,7 +87,7 @@ fn texts(codes: scan::Codes) -> Vec<String> {
 /// The migration URIs of the Google Authenticator example export, and what they decode to.
 fn google_example() -> (Vec<String>, Vec<String>) {
     let read = |name: &str| {
-        std::fs::read_to_string(shared(&format!("interop/google-migration/{name}")))
+        std::fs::read_to_string(interop(&format!("google-migration/{name}")))
             .unwrap()
             .lines()
             .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))

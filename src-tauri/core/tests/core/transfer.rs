@@ -1,4 +1,4 @@
-//! Import: every interop export in ../shared/interop field for field against plain.txt, the
+//! Import: every interop export in tests/fixtures/interop field for field against plain.txt, the
 //! Google Authenticator example against its expected URIs, migration payloads and an encrypted
 //! 2FAS backup built by independent encoders (tests/fixtures/migration, tests/fixtures/twofas),
 //! the all-or-nothing rules and duplicates on a vault over keyring-core's mock store, the
@@ -20,13 +20,13 @@ use cogauth_core::{
 };
 use keyring_core::{CredentialStore, mock};
 
-use crate::{data_lines, repo_root, shared};
+use crate::{data_lines, interop, repo_root};
 
 const SERVICE: &str = "cogauth-import-test";
 const AEGIS_PASSWORD: &[u8] = b"test";
 
-fn interop(name: &str) -> Vec<u8> {
-    let path = shared(&format!("interop/aegis-fixtures/{name}"));
+fn aegis_fixture(name: &str) -> Vec<u8> {
+    let path = interop(&format!("aegis-fixtures/{name}"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -43,7 +43,7 @@ fn parse_lines(path: PathBuf) -> Vec<OtpAuthUri> {
 
 /// The seven accounts every Aegis fixture is made of.
 fn plain() -> Vec<OtpAuthUri> {
-    parse_lines(shared("interop/aegis-fixtures/plain.txt"))
+    parse_lines(interop("aegis-fixtures/plain.txt"))
 }
 
 /// An account as its fields: issuer, label, kind, algorithm, digits, period or counter, secret.
@@ -183,7 +183,7 @@ fn every_interop_file_is_detected_and_holds_the_documented_count() {
         ("bitwarden.json", "bitwarden", 4),
     ];
     for (file, format, count) in cases {
-        let data = interop(file);
+        let data = aegis_fixture(file);
         let input = Input::new(&data).unwrap();
         assert_eq!(transfer::detect(&input).unwrap().name(), format, "{file}");
         let decoded = read(&data, Some(AEGIS_PASSWORD));
@@ -198,25 +198,25 @@ fn plain_txt_and_aegis_and_andotp_give_the_seven_accounts_in_order() {
     let want = all_fields(&plain());
     assert_eq!(want.len(), 7);
     for file in ["plain.txt", "aegis_plain.json", "andotp_plain.json"] {
-        let decoded = read(&interop(file), None);
+        let decoded = read(&aegis_fixture(file), None);
         assert_eq!(all_fields(&decoded.accounts), want, "{file}");
     }
 }
 
 #[test]
 fn aegis_encrypted_opens_with_its_password_to_the_seven_accounts() {
-    let data = interop("aegis_encrypted.json");
+    let data = aegis_fixture("aegis_encrypted.json");
     let input = Input::new(&data).unwrap();
     let format = transfer::detect(&input).unwrap();
     assert!(format.needs_password(&input));
-    assert!(!format.needs_password(&Input::new(&interop("aegis_plain.json")).unwrap()));
+    assert!(!format.needs_password(&Input::new(&aegis_fixture("aegis_plain.json")).unwrap()));
     let decoded = read(&data, Some(AEGIS_PASSWORD));
     assert_eq!(all_fields(&decoded.accounts), all_fields(&plain()));
 }
 
 #[test]
 fn fail_aegis_encrypted_without_or_with_a_wrong_password_imports_nothing() {
-    let data = interop("aegis_encrypted.json");
+    let data = aegis_fixture("aegis_encrypted.json");
     assert!(matches!(
         transfer::read(&data, None),
         Err(ImportError::PasswordRequired { format: "aegis" })
@@ -235,7 +235,7 @@ fn fail_aegis_encrypted_without_or_with_a_wrong_password_imports_nothing() {
 
 #[test]
 fn ente_export_gives_the_seven_accounts_ignoring_its_extra_parameters() {
-    let decoded = read(&interop("ente_auth.txt"), None);
+    let decoded = read(&aegis_fixture("ente_auth.txt"), None);
     let mut got = all_fields(&decoded.accounts);
     let mut want = all_fields(&plain());
     got.sort();
@@ -246,7 +246,7 @@ fn ente_export_gives_the_seven_accounts_ignoring_its_extra_parameters() {
 /// FreeOTP+ has no Steam, stores secrets as signed bytes and each HOTP counter one lower.
 #[test]
 fn freeotp_plus_gives_six_accounts_with_counters_one_higher_than_stored() {
-    let decoded = read(&interop("freeotp_plus.json"), None);
+    let decoded = read(&aegis_fixture("freeotp_plus.json"), None);
     assert_eq!(decoded.accounts.len(), 6);
     for uri in &decoded.accounts {
         assert_eq!(fields(uri), fields(&vector_for(uri)), "{}", uri.label);
@@ -267,7 +267,7 @@ fn freeotp_plus_gives_six_accounts_with_counters_one_higher_than_stored() {
 /// period. Every other field is plain.txt's.
 #[test]
 fn twofas_plain_gives_four_accounts_as_the_file_records_them() {
-    let decoded = read(&interop("2fas_authenticator_plain.2fas"), None);
+    let decoded = read(&aegis_fixture("2fas_authenticator_plain.2fas"), None);
     let names: Vec<String> = decoded
         .accounts
         .iter()
@@ -310,7 +310,7 @@ fn twofas_encrypted_opens_with_its_password_to_the_seven_accounts() {
 /// own, so it takes the item's name ("Test Steam") as issuer and its (empty) username.
 #[test]
 fn bitwarden_gives_three_uris_and_a_steam_key() {
-    let decoded = read(&interop("bitwarden.json"), None);
+    let decoded = read(&aegis_fixture("bitwarden.json"), None);
     let plain = plain();
     assert_eq!(
         all_fields(&decoded.accounts[..3]),
@@ -331,10 +331,10 @@ fn bitwarden_gives_three_uris_and_a_steam_key() {
 
 #[test]
 fn google_example_export_decodes_to_the_expected_uris_in_order() {
-    let data = std::fs::read(shared("interop/google-migration/example_export.txt")).unwrap();
+    let data = std::fs::read(interop("google-migration/example_export.txt")).unwrap();
     let decoded = read(&data, None);
     assert_eq!(decoded.format, "google-authenticator");
-    let want = parse_lines(shared("interop/google-migration/expected_uris.txt"));
+    let want = parse_lines(interop("google-migration/expected_uris.txt"));
     assert_eq!(want.len(), 6);
     assert_eq!(all_fields(&decoded.accounts), all_fields(&want));
     assert_eq!(
@@ -350,7 +350,7 @@ fn google_example_export_decodes_to_the_expected_uris_in_order() {
 fn google_example_import_reports_its_duplicates() {
     let fixture = Fixture::new();
     let vault = fixture.vault();
-    let data = std::fs::read(shared("interop/google-migration/example_export.txt")).unwrap();
+    let data = std::fs::read(interop("google-migration/example_export.txt")).unwrap();
     let report = transfer::import_into(&vault, &data, None).unwrap();
     let added: Vec<String> = report.added.iter().map(|a| a.display_name()).collect();
     assert_eq!(added, ["raspberrypi:pi@raspberrypi", "hotp demo"]);
@@ -420,7 +420,7 @@ fn fail_broken_migration_payloads_are_refused_naming_the_line() {
 
 #[test]
 fn a_list_may_mix_otpauth_and_migration_lines() {
-    let plain_text = String::from_utf8(interop("plain.txt")).unwrap();
+    let plain_text = String::from_utf8(aegis_fixture("plain.txt")).unwrap();
     let migration = data_lines(fixture("migration/payloads.txt"));
     let text = format!("{plain_text}\n# and a Google export\n{}\n", migration[0]);
     let decoded = read(text.as_bytes(), None);
@@ -436,7 +436,7 @@ fn a_list_may_mix_otpauth_and_migration_lines() {
 fn otpauth_export_imports_back_to_the_same_accounts() {
     let source = Fixture::new();
     let vault = source.vault();
-    transfer::import_into(&vault, &interop("aegis_plain.json"), None).unwrap();
+    transfer::import_into(&vault, &aegis_fixture("aegis_plain.json"), None).unwrap();
     let export: String = vault
         .accounts()
         .unwrap()
@@ -558,7 +558,7 @@ fn fail_one_bad_entry_refuses_the_whole_file() {
     let vault = fixture.vault();
     let kept = vault.add(NewAccount::from(plain().remove(0))).unwrap();
     let before = fixture.index_text();
-    let lines = String::from_utf8(interop("plain.txt")).unwrap();
+    let lines = String::from_utf8(aegis_fixture("plain.txt")).unwrap();
     let mut lines: Vec<&str> = lines.lines().collect();
     // Line 4 of the file: a secret of 56 bits.
     lines[3] = "otpauth://totp/Short:secret?secret=JBSWY3DPEHPK";
@@ -572,7 +572,7 @@ fn fail_one_bad_entry_refuses_the_whole_file() {
     assert_eq!(fixture.stored_ids(), [kept.id.to_string()]);
 
     // In a JSON export: the entry's number, its name and the field.
-    let aegis = String::from_utf8(interop("aegis_plain.json"))
+    let aegis = String::from_utf8(aegis_fixture("aegis_plain.json"))
         .unwrap()
         .replacen(
             "\"digits\": 8,\n                    \"period\": 50",
@@ -584,7 +584,7 @@ fn fail_one_bad_entry_refuses_the_whole_file() {
         error.to_string(),
         "entry 3 ('Airbnb:Elijah'): the field 'digits' should be a non-negative whole number"
     );
-    let motp = String::from_utf8(interop("aegis_plain.json"))
+    let motp = String::from_utf8(aegis_fixture("aegis_plain.json"))
         .unwrap()
         .replacen("\"type\": \"steam\"", "\"type\": \"motp\"", 1);
     let error = transfer::import_into(&vault, motp.as_bytes(), None).unwrap_err();
@@ -607,7 +607,8 @@ fn fail_keychain_failure_midway_removes_what_the_import_added() {
     let before = fixture.index_text();
     // Puts: 1 and 2 succeed (SPDX, Airbnb), the third (Issuu) finds the keychain locked.
     let vault = fixture.flaky(3, false);
-    let error = transfer::import_into(&vault, &interop("aegis_plain.json"), None).unwrap_err();
+    let error =
+        transfer::import_into(&vault, &aegis_fixture("aegis_plain.json"), None).unwrap_err();
     assert!(
         matches!(&error, ImportError::AddFailed { name, removed: 2, .. } if name == "Issuu:James"),
         "{error:?}"
@@ -623,7 +624,8 @@ fn fail_keychain_failure_midway_removes_what_the_import_added() {
 fn fail_rollback_that_cannot_finish_says_which_accounts_stay() {
     let fixture = Fixture::new();
     let vault = fixture.flaky(3, true);
-    let error = transfer::import_into(&vault, &interop("aegis_plain.json"), None).unwrap_err();
+    let error =
+        transfer::import_into(&vault, &aegis_fixture("aegis_plain.json"), None).unwrap_err();
     let ImportError::RollbackIncomplete { left, .. } = &error else {
         panic!("{error:?}");
     };
@@ -649,7 +651,7 @@ fn fail_locked_keychain_while_comparing_secrets_changes_nothing() {
     cred.set_error(keyring_core::Error::NoStorageAccess(
         "locked by test".into(),
     ));
-    let error = transfer::import_into(&vault, &interop("plain.txt"), None).unwrap_err();
+    let error = transfer::import_into(&vault, &aegis_fixture("plain.txt"), None).unwrap_err();
     assert!(matches!(&error, ImportError::Vault(e) if matches!(**e, VaultError::Keychain(_))));
     assert_eq!(error.kind(), "keychain_locked");
     assert_eq!(vault.accounts().unwrap().len(), 1);
@@ -661,7 +663,7 @@ fn fail_locked_keychain_while_comparing_secrets_changes_nothing() {
 /// An Aegis file whose password slot asks for the given scrypt parameters.
 fn aegis_with_scrypt(n: u64, r: u64, p: u64) -> Vec<u8> {
     let mut value: serde_json::Value =
-        serde_json::from_slice(&interop("aegis_encrypted.json")).unwrap();
+        serde_json::from_slice(&aegis_fixture("aegis_encrypted.json")).unwrap();
     let slot = &mut value["header"]["slots"][0];
     slot["n"] = n.into();
     slot["r"] = r.into();
@@ -685,22 +687,22 @@ type HostileCase = (
 
 #[test]
 fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
-    let aegis_plain = interop("aegis_plain.json");
-    let aegis_encrypted = String::from_utf8(interop("aegis_encrypted.json")).unwrap();
+    let aegis_plain = aegis_fixture("aegis_plain.json");
+    let aegis_encrypted = String::from_utf8(aegis_fixture("aegis_encrypted.json")).unwrap();
     let truncated_db = {
         let start = aegis_encrypted.find("\"db\": \"").unwrap() + 7;
         let mut text = aegis_encrypted.clone();
         text.replace_range(start + 100..start + 200, "");
         text.into_bytes()
     };
-    let freeotp_string_secret = String::from_utf8(interop("freeotp_plus.json"))
+    let freeotp_string_secret = String::from_utf8(aegis_fixture("freeotp_plus.json"))
         .unwrap()
         .replacen(
             "\"secret\":[-19,64,-59,-18,-5,-20,-50,34,6,-79,93,117,-63,24,42,118]",
             "\"secret\":\"5VAML3X35THCEBVRLV24CGBKOY\"",
             1,
         );
-    let andotp_number_secret = String::from_utf8(interop("andotp_plain.json"))
+    let andotp_number_secret = String::from_utf8(aegis_fixture("andotp_plain.json"))
         .unwrap()
         .replacen("\"4SJHB4GSD43FZBAI7C2HLRJGPQ======\"", "12345", 1);
     let many_lines = "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP\n".repeat(MAX_ENTRIES + 1);
@@ -779,7 +781,7 @@ fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
 fn export_source() -> Fixture {
     let fixture = Fixture::new();
     let vault = fixture.vault();
-    transfer::import_into(&vault, &interop("aegis_plain.json"), None).unwrap();
+    transfer::import_into(&vault, &aegis_fixture("aegis_plain.json"), None).unwrap();
     vault
         .add(NewAccount {
             state: AccountState::Pending {

@@ -1,8 +1,8 @@
-//! The URI corpus (tests/fixtures/uri) and the interop exports in ../shared/interop.
+//! The URI corpus (tests/fixtures/uri) and the interop exports in tests/fixtures/interop.
 
 use cogauth_core::{OtpAuthUri, OtpKind};
 
-use crate::{data_lines, repo_root, shared};
+use crate::{data_lines, interop, repo_root};
 
 /// The account a URI parsed to, in the corpus's column order.
 fn columns(uri: &OtpAuthUri) -> Vec<String> {
@@ -67,7 +67,7 @@ fn fail_corpus_is_refused_with_a_message_naming_the_problem() {
 /// plain.txt: 3 TOTP, 3 HOTP, 1 Steam, with the parameters its README lists.
 #[test]
 fn aegis_plain_txt_parses_to_the_seven_accounts() {
-    let uris: Vec<OtpAuthUri> = data_lines(shared("interop/aegis-fixtures/plain.txt"))
+    let uris: Vec<OtpAuthUri> = data_lines(interop("aegis-fixtures/plain.txt"))
         .iter()
         .map(|l| OtpAuthUri::parse(l).unwrap_or_else(|e| panic!("{l}: {e}")))
         .collect();
@@ -89,11 +89,11 @@ fn aegis_plain_txt_parses_to_the_seven_accounts() {
 /// Ente's export: the same seven accounts in another order, with extra parameters to ignore.
 #[test]
 fn ente_export_parses_to_the_plain_txt_accounts() {
-    let plain: Vec<OtpAuthUri> = data_lines(shared("interop/aegis-fixtures/plain.txt"))
+    let plain: Vec<OtpAuthUri> = data_lines(interop("aegis-fixtures/plain.txt"))
         .iter()
         .map(|l| OtpAuthUri::parse(l).unwrap())
         .collect();
-    let ente = data_lines(shared("interop/aegis-fixtures/ente_auth.txt"));
+    let ente = data_lines(interop("aegis-fixtures/ente_auth.txt"));
     assert_eq!(ente.len(), plain.len());
     for line in ente {
         let uri = OtpAuthUri::parse(&line).unwrap_or_else(|e| panic!("{line}: {e}"));
