@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "move_account",
     "sort_accounts",
     "reveal_account",
+    "import_limits",
     "import_load",
     "import_clipboard",
     "import_screenshot",

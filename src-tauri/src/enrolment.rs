@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use cogauth_core::cognito::{
     self, AuthFlow, ClientSecret, CognitoError, EnrollRequest, PoolConfig, Progress, Prompt,
-    ResumeRequest, Step,
+    Question, ResumeRequest, Step,
 };
-use cogauth_core::{Account, KeyringStore, Vault};
+use cogauth_core::{Account, AccountId};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager};
 use tokio::sync::{Mutex as AsyncMutex, Notify, mpsc};
@@ -41,12 +41,17 @@ pub enum EnrollEvent {
         /// The message.
         text: String,
     },
-    /// Cognito asks for something only the user can give.
+    /// Cognito asks for something only the user can give (core's [`Question`]). A page that
+    /// does not know `prompt` shows `text` and sends what is typed.
     Prompt {
-        /// `new_password`, `mfa_code` or `client_secret`.
+        /// Core's stable name: `new_password`, `mfa_code`, `client_secret`, …
         prompt: &'static str,
         /// The challenge name for `mfa_code` (`SMS_MFA`, `EMAIL_OTP`).
         challenge: Option<String>,
+        /// The question, for the user.
+        text: &'static str,
+        /// Whether the answer is typed hidden.
+        secret: bool,
     },
     /// The enrolment finished: the account is active.
     Done {
@@ -84,9 +89,11 @@ pub struct StartRequest {
     /// SRP or plain password.
     #[serde(default)]
     pub flow: AuthFlow,
-    /// Issuer shown for the account.
+    /// Issuer shown for the account; empty: core's default.
+    #[serde(default)]
     pub issuer: String,
-    /// Label shown for the account.
+    /// Label shown for the account; empty: the username.
+    #[serde(default)]
     pub label: String,
     /// Prove the enrolment with a test sign-in.
     pub prove: bool,
@@ -115,7 +122,7 @@ pub enum Job {
     /// Finishing a pending account.
     Resume {
         /// The pending account's id.
-        id: String,
+        id: AccountId,
         /// The form.
         form: ResumeForm,
     },
@@ -144,25 +151,14 @@ impl Job {
             client_secret,
             endpoint,
         )?;
-        let username = form.username.trim().to_owned();
-        let label = match form.label.trim() {
-            "" => username.clone(),
-            label => label.to_owned(),
-        };
-        let issuer = match form.issuer.trim() {
-            "" => "Cognito".to_owned(),
-            issuer => issuer.to_owned(),
-        };
-        Ok(Job::Start(EnrollRequest {
+        Ok(Job::Start(EnrollRequest::new(
             pool,
-            username,
-            password: form.password,
-            flow: form.flow,
-            issuer,
-            label,
-            device_name: cognito::device_name(),
-            prove: form.prove,
-        }))
+            &form.username,
+            form.password,
+            form.flow,
+            (&form.issuer, &form.label),
+            form.prove,
+        )?))
     }
 }
 
@@ -338,7 +334,7 @@ impl Worker {
                 runtime.block_on(cancellable(flow, &cancel))
             }
             Job::Resume { id, form } => {
-                let account = find_exact(vault, &id)?;
+                let account = vault.find_id(&id)?;
                 self.who = account.cognito.as_ref().map(|b| {
                     (
                         b.user_pool_id.clone(),
@@ -362,45 +358,28 @@ impl Worker {
             }
         }
     }
+}
 
-    fn ask(
-        &mut self,
-        prompt: &'static str,
-        challenge: Option<&str>,
-    ) -> Result<Zeroizing<String>, CognitoError> {
+impl Prompt for Worker {
+    fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError> {
+        if *question == Question::ClientSecret
+            && let Some(given) = self.client_secret_given.take()
+        {
+            return Ok(given);
+        }
         let event = EnrollEvent::Prompt {
-            prompt,
-            challenge: challenge.map(str::to_owned),
+            prompt: question.kind(),
+            challenge: question.challenge().map(str::to_owned),
+            text: question.text(),
+            secret: question.is_secret(),
         };
         if self.events.send(event).is_err() {
-            return Err(CognitoError::Input("the wizard was closed".to_owned()));
+            return Err(CognitoError::Cancelled);
         }
         match self.answers.recv() {
             Ok(Answer::Value(value)) => Ok(value),
-            Ok(Answer::Cancel) | Err(_) => Err(CognitoError::Input(CANCELLED.to_owned())),
+            Ok(Answer::Cancel) | Err(_) => Err(CognitoError::Cancelled),
         }
-    }
-}
-
-/// The message a prompt's cancellation carries inside core's error, turned back into
-/// [`CommandError::Cancelled`] for the page.
-const CANCELLED: &str = "cancelled";
-
-impl Prompt for Worker {
-    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
-        self.ask("new_password", None)
-    }
-
-    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
-        self.ask("mfa_code", Some(challenge))
-    }
-
-    fn client_secret(&mut self) -> Result<ClientSecret, CognitoError> {
-        let text = match self.client_secret_given.take() {
-            Some(given) => given,
-            None => self.ask("client_secret", None)?,
-        };
-        ClientSecret::new(text.trim())
     }
 }
 
@@ -430,19 +409,11 @@ async fn cancellable<T>(
 ) -> Result<T, CommandError> {
     tokio::select! {
         result = flow => result.map_err(|error| match error {
-            CognitoError::Input(message) if message == CANCELLED => CommandError::Cancelled,
+            CognitoError::Cancelled => CommandError::Cancelled,
             error => error.into(),
         }),
         () = cancel.notified() => Err(CommandError::Cancelled),
     }
-}
-
-fn find_exact(vault: &Vault<KeyringStore>, id: &str) -> Result<Account, CommandError> {
-    vault
-        .accounts()?
-        .into_iter()
-        .find(|a| a.id.as_str() == id)
-        .ok_or_else(|| cogauth_core::VaultError::NotFound(id.to_owned()).into())
 }
 
 fn remember(state: &AppState, pool: &PoolConfig) {

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use cogauth_core::VaultError;
 use cogauth_core::backup::BackupError;
 use cogauth_core::cognito::CognitoError;
 use cogauth_core::transfer::{ExportError, ImportError};
+use cogauth_core::{FieldError, VaultError};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Why a command failed.
@@ -30,6 +30,9 @@ pub enum CommandError {
         /// What is wrong.
         message: String,
     },
+    /// A field of a form was refused by core ([`cogauth_core::fields`]).
+    #[error(transparent)]
+    Field(#[from] FieldError),
     /// Signing in to or enrolling with Cognito failed.
     #[error(transparent)]
     Cognito(#[from] CognitoError),
@@ -85,7 +88,7 @@ impl CommandError {
             CommandError::Import(error) => error.kind(),
             CommandError::Export(error) => error.kind(),
             CommandError::Backup(error) => error.kind(),
-            CommandError::Invalid { .. } => "invalid_input",
+            CommandError::Invalid { .. } | CommandError::Field(_) => "invalid_input",
             CommandError::Clipboard(_) => "clipboard",
             CommandError::Settings(_) => "settings",
             CommandError::Cancelled => "cancelled",
@@ -99,8 +102,12 @@ impl CommandError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             CommandError::Invalid { field, .. } => *field,
-            CommandError::Vault(VaultError::InvalidName { field, .. }) => Some(field),
+            CommandError::Field(error) | CommandError::Vault(VaultError::InvalidName(error)) => {
+                Some(error.field.name())
+            }
             CommandError::Vault(VaultError::Duplicate { .. }) => Some("label"),
+            CommandError::Cognito(CognitoError::InvalidConfig { field, .. }) => Some(field),
+            CommandError::Export(ExportError::WeakPassword) => Some("password"),
             _ => None,
         }
     }
@@ -161,11 +168,19 @@ mod tests {
                 "field": "secret",
             })
         );
-        let name = CommandError::from(VaultError::InvalidName {
-            field: "label",
-            reason: "empty",
-        });
+        let name = CommandError::from(VaultError::InvalidName(
+            cogauth_core::fields::names(" ", "").expect_err("no name"),
+        ));
         assert_eq!(name.field(), Some("label"));
+        let pool = CommandError::from(CognitoError::InvalidConfig {
+            field: "user_pool_id",
+            reason: "it must be <region>_<id>",
+        });
+        assert_eq!(pool.field(), Some("user_pool_id"));
+        assert_eq!(
+            pool.to_string(),
+            "invalid user pool id: it must be <region>_<id>"
+        );
     }
 
     #[test]

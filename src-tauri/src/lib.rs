@@ -19,11 +19,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bench;
 pub mod clipboard;
 pub mod codes;
 /// The names of the IPC commands (shared with `build.rs`).
 pub mod command_names;
 pub mod commands;
+pub mod demo;
 pub mod enrolment;
 pub mod error;
 pub mod settings;
@@ -70,6 +72,7 @@ pub fn run() -> tauri::Result<()> {
             commands::move_account,
             commands::sort_accounts,
             commands::reveal_account,
+            commands::import_limits,
             commands::import_load,
             commands::import_clipboard,
             commands::import_screenshot,

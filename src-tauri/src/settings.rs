@@ -249,6 +249,41 @@ fn read(path: &Path) -> SettingsFile {
     }
 }
 
+/// Checks `settings`, applies "start at login", saves them, then applies the appearance and
+/// the tray's account count. If they cannot be saved, start at login goes back to what the
+/// saved settings say, so the system and the file never disagree. Blocking (file I/O).
+pub fn apply(app: &tauri::AppHandle, settings: Settings) -> Result<Settings, CommandError> {
+    use tauri::Manager as _;
+    use tauri_plugin_autostart::ManagerExt as _;
+
+    settings.validate()?;
+    let store = &app.state::<crate::state::AppState>().settings;
+    let was_autostart = store.settings().autostart;
+    let wants_autostart = settings.autostart;
+    let set_autostart = |on: bool| {
+        let autolaunch = app.autolaunch();
+        if on {
+            autolaunch.enable()
+        } else {
+            autolaunch.disable()
+        }
+    };
+    // Disabling what was never enabled is not a failure.
+    if let (true, Err(error)) = (wants_autostart, set_autostart(wants_autostart)) {
+        return Err(CommandError::Settings(format!(
+            "start at login could not be enabled: {error}"
+        )));
+    }
+    let saved = store.set(settings);
+    if saved.is_err() && was_autostart != wants_autostart {
+        let _ = set_autostart(was_autostart);
+    }
+    let saved = saved?;
+    crate::window::apply_theme(app);
+    crate::tray::refresh(app);
+    Ok(saved)
+}
+
 #[cfg(test)]
 #[allow(clippy::expect_used)]
 mod tests {

@@ -12,12 +12,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use cogauth_core::scan::Codes;
-use cogauth_core::transfer::{self, Decoded, ImportError, QrSource};
+use cogauth_core::transfer::Pending;
 use cogauth_core::vault::now_unix;
 use cogauth_core::{AccountId, Code, KeyringStore, Vault, VaultConfig, VaultError};
 use tauri::{AppHandle, Manager};
-use zeroize::Zeroizing;
 
 use crate::clipboard::{Copier, SystemClipboard};
 use crate::enrolment::EnrolmentSlot;
@@ -44,7 +42,7 @@ pub struct AppState {
     /// instead of using up another.
     revealed: Mutex<HashMap<AccountId, Code>>,
     /// What the user chose to import, until it is imported or another is chosen.
-    pub import: Mutex<Option<PendingImport>>,
+    pub import: Mutex<Option<Pending>>,
     /// The Cognito enrolment in progress.
     pub enrolment: EnrolmentSlot,
     /// The demo pool's description file, when started in demo mode.
@@ -61,25 +59,6 @@ pub struct AppState {
 
 /// How long a prefetched list may wait for the page before it is computed again.
 const PREFETCH_FRESH: Duration = Duration::from_secs(2);
-
-/// What the user chose to import: read again for the preview and for the import itself, so a
-/// password can be tried again without choosing the file again.
-pub enum PendingImport {
-    /// A file's bytes: another authenticator's export, or a picture of QR codes.
-    File(Zeroizing<Vec<u8>>),
-    /// The texts of the QR codes (or copied URIs) read from the clipboard or the screen.
-    Codes(QrSource, Codes),
-}
-
-impl PendingImport {
-    /// Every account it holds, all or nothing.
-    pub fn decode(&self, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
-        match self {
-            PendingImport::File(bytes) => transfer::read(bytes, password),
-            PendingImport::Codes(source, texts) => transfer::read_codes(*source, texts),
-        }
-    }
-}
 
 /// Accounts deleted in the UI whose undo window is open, each with the number of its deletion:
 /// a timer left from a deletion that was undone never ends a later deletion of the same account
@@ -267,6 +246,24 @@ where
         .map_err(|error| CommandError::Interrupted {
             reason: error.to_string(),
         })?
+}
+
+/// [`with_state`] for a job that changes the vault: the tray menu follows once it has run,
+/// whether it succeeded or not (a failed change may have changed something before failing).
+pub async fn changing_vault<T, F>(app: AppHandle, job: F) -> Result<T, CommandError>
+where
+    T: Send + 'static,
+    F: FnOnce(&AppState) -> Result<T, CommandError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        let result = job(&app.state::<AppState>());
+        crate::tray::refresh(&app);
+        result
+    })
+    .await
+    .map_err(|error| CommandError::Interrupted {
+        reason: error.to_string(),
+    })?
 }
 
 #[cfg(test)]

@@ -198,7 +198,7 @@ fn encrypted_export_imports_into_a_second_vault_with_the_same_accounts() {
                 again.to_str().unwrap(),
                 "--password-stdin",
             ],
-            "other\n",
+            "another pass phrase\n",
         )
         .success()
         .json();
@@ -234,7 +234,14 @@ fn fail_plaintext_export_without_its_flag_exits_1_and_writes_nothing() {
     assert!(no_password.fails_with(1).contains("--password-stdin"));
     let empty = export_encrypted(&sandbox, file_arg, "\n");
     assert!(empty.fails_with(2).contains("empty"), "{}", empty.stderr);
-    let to_stdout = export_encrypted(&sandbox, "-", "pw\n");
+    // Core's one rule for backup passwords, the same as the app's.
+    let short = export_encrypted(&sandbox, file_arg, "eleven char\n");
+    assert!(
+        short.fails_with(2).contains("at least 12"),
+        "{}",
+        short.stderr
+    );
+    let to_stdout = export_encrypted(&sandbox, "-", "a long pass phrase\n");
     to_stdout.fails_with(1);
     assert!(to_stdout.stdout.is_empty());
     assert!(entries(out.path()).is_empty(), "nothing written");
@@ -365,7 +372,7 @@ fn exports_are_recorded_for_the_backup_reminder() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    export_encrypted(&sandbox, file_arg, "pw\n").success();
+    export_encrypted(&sandbox, file_arg, "a long pass phrase\n").success();
     let record = sandbox.data_dir().join("backup.json");
     assert_eq!(mode(&record), 0o600);
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&record).unwrap()).unwrap();

@@ -4,19 +4,19 @@
 //! stdin, one per line, in the order the flags name them: client secret, password, new
 //! password, then any code Cognito asks for. Each step is reported on stderr as it completes.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use cogauth_core::cognito::{
     self, AuthFlow, ClientSecret, CognitoError, EnrollRequest, PoolConfig, Progress, Prompt,
-    ResumeRequest, Step,
+    Question, ResumeRequest, Step,
 };
 use cogauth_core::{Account, KeyringStore, Vault};
 use zeroize::Zeroizing;
 
 use crate::error::CliError;
 use crate::render;
+use crate::stdin::Stdin;
 
 /// Environment variable that makes a debug build abort right after the named enrolment step
 /// (for the lock-out tests: a crash at every point must lose nothing).
@@ -65,10 +65,10 @@ pub struct EnrollArgs {
     /// Read a new password from stdin if Cognito requires one (NEW_PASSWORD_REQUIRED)
     #[arg(long)]
     new_password_stdin: bool,
-    /// Issuer shown for the account (default: Cognito)
+    /// Issuer shown for the account [default: Cognito]
     #[arg(long)]
     issuer: Option<String>,
-    /// Label shown for the account (default: username@user-pool-id)
+    /// Label shown for the account [default: the username]
     #[arg(long)]
     label: Option<String>,
     /// Skip the test sign-in at the end
@@ -90,72 +90,70 @@ pub struct CommonArgs {
     /// Read the app client's secret from stdin (first line)
     #[arg(long)]
     client_secret_stdin: bool,
-    /// How to prove the password
-    #[arg(long, value_enum, default_value = "srp")]
-    auth_flow: Flow,
+    /// How to prove the password [default: srp]
+    #[arg(long, value_enum)]
+    auth_flow: Option<Flow>,
 }
 
-/// Answers from stdin, line by line, as Cognito asks.
+/// Answers from stdin, line by line ([`crate::stdin`]'s one rule), as Cognito asks.
 struct StdinPrompt {
-    input: std::io::StdinLock<'static>,
+    input: Stdin,
     new_password_allowed: bool,
-    client_secret: Option<ClientSecret>,
+    client_secret: Option<Zeroizing<String>>,
 }
 
 impl StdinPrompt {
     fn new(new_password_allowed: bool) -> Self {
         StdinPrompt {
-            input: std::io::stdin().lock(),
+            input: Stdin::lock(),
             new_password_allowed,
             client_secret: None,
         }
     }
 
-    fn line(&mut self, what: &str) -> Result<Zeroizing<String>, CognitoError> {
-        // Read straight into a zeroizing buffer sized up front, so no copy is left behind.
-        let mut line = Zeroizing::new(String::with_capacity(1024));
-        self.input
-            .read_line(&mut line)
-            .map_err(|e| CognitoError::Input(format!("cannot read the {what} from stdin: {e}")))?;
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            return Err(CognitoError::Input(format!(
-                "the {what} was expected on stdin"
-            )));
+    /// Reads the client secret (when flagged) and the password, in that order.
+    fn start(&mut self, common: &CommonArgs) -> Result<Zeroizing<String>, CliError> {
+        if common.client_secret_stdin {
+            let text = self.input.line("client secret")?;
+            ClientSecret::new(&text)?;
+            self.client_secret = Some(text);
         }
-        Ok(Zeroizing::new(trimmed.to_owned()))
+        self.input.line("password")
     }
 
-    /// Reads the client secret (when flagged) and the password, in that order.
-    fn start(&mut self, common: &CommonArgs) -> Result<Zeroizing<String>, CognitoError> {
-        if common.client_secret_stdin {
-            self.client_secret = Some(ClientSecret::new(&self.line("client secret")?)?);
-        }
-        self.line("password")
+    /// The client secret read by [`StdinPrompt::start`], if any.
+    fn client_secret(&self) -> Result<Option<ClientSecret>, CognitoError> {
+        self.client_secret
+            .as_deref()
+            .map(|text| ClientSecret::new(text))
+            .transpose()
     }
 }
 
 impl Prompt for StdinPrompt {
-    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
-        if !self.new_password_allowed {
-            return Err(CognitoError::Input(
-                "Cognito requires a new password: pass --new-password-stdin and give it on the next stdin line".into(),
-            ));
-        }
-        self.line("new password")
-    }
-
-    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
-        eprintln!("cogauth: Cognito sent a code ({challenge}); reading it from stdin");
-        self.line("code")
-    }
-
-    fn client_secret(&mut self) -> Result<ClientSecret, CognitoError> {
-        self.client_secret.clone().ok_or_else(|| {
-            CognitoError::Input(
-                "this account's app client has a secret: pass --client-secret-stdin".into(),
-            )
-        })
+    fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError> {
+        let line = match question {
+            Question::NewPassword if !self.new_password_allowed => {
+                return Err(CognitoError::Input(
+                    "Cognito requires a new password: pass --new-password-stdin and give it on the next stdin line".into(),
+                ));
+            }
+            Question::ClientSecret => {
+                return self.client_secret.clone().ok_or_else(|| {
+                    CognitoError::Input(
+                        "this account's app client has a secret: pass --client-secret-stdin".into(),
+                    )
+                });
+            }
+            Question::NewPassword => self.input.line("new password"),
+            // Any other question (a code Cognito sent, a challenge added later): said on
+            // stderr, answered by the next stdin line.
+            other => {
+                eprintln!("cogauth: {} Reading it from stdin.", other.text());
+                self.input.line(&other.kind().replace('_', " "))
+            }
+        };
+        line.map_err(|error| CognitoError::Input(error.message().to_owned()))
     }
 }
 
@@ -193,7 +191,11 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
         .transpose()?;
     let mut prompt = StdinPrompt::new(args.new_password_stdin);
     let password = prompt.start(&args.common)?;
-    let flow = AuthFlow::from(args.common.auth_flow);
+    let flow = args
+        .common
+        .auth_flow
+        .map(AuthFlow::from)
+        .unwrap_or_default();
     let prove = !args.no_verify_signin;
     let runtime = runtime()?;
     let account = match &args.resume {
@@ -220,23 +222,20 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
                 args.region.as_deref().ok_or_else(missing)?,
                 args.user_pool_id.as_deref().ok_or_else(missing)?,
                 args.client_id.as_deref().ok_or_else(missing)?,
-                prompt.client_secret.clone(),
+                prompt.client_secret()?,
                 args.endpoint.as_deref(),
             )?;
-            let username = args.username.clone().ok_or_else(missing)?;
-            let request = EnrollRequest {
-                label: args
-                    .label
-                    .clone()
-                    .unwrap_or_else(|| format!("{username}@{}", pool.user_pool_id())),
-                issuer: args.issuer.clone().unwrap_or_else(|| "Cognito".to_owned()),
+            let request = EnrollRequest::new(
                 pool,
-                username,
+                args.username.as_deref().ok_or_else(missing)?,
                 password,
                 flow,
-                device_name: cognito::device_name(),
+                (
+                    args.issuer.as_deref().unwrap_or_default(),
+                    args.label.as_deref().unwrap_or_default(),
+                ),
                 prove,
-            };
+            )?;
             runtime.block_on(cognito::enroll(
                 vault,
                 request,
@@ -285,7 +284,11 @@ pub fn signin_test(
     json: bool,
 ) -> Result<(), CliError> {
     let (account, mut prompt, password) = signin_account(vault, &args)?;
-    let flow = AuthFlow::from(args.common.auth_flow);
+    let flow = args
+        .common
+        .auth_flow
+        .map(AuthFlow::from)
+        .unwrap_or_default();
     let account = runtime()?.block_on(cognito::prove(
         vault,
         &account,
@@ -303,7 +306,11 @@ pub fn disable_mfa(
     json: bool,
 ) -> Result<(), CliError> {
     let (account, mut prompt, password) = signin_account(vault, &args)?;
-    let flow = AuthFlow::from(args.common.auth_flow);
+    let flow = args
+        .common
+        .auth_flow
+        .map(AuthFlow::from)
+        .unwrap_or_default();
     let account = runtime()?.block_on(cognito::disable_mfa(
         vault,
         &account,

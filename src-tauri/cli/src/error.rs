@@ -8,7 +8,7 @@ use cogauth_core::cognito::CognitoError;
 use cogauth_core::qr::QrError;
 use cogauth_core::scan::ScanError;
 use cogauth_core::transfer::{ExportError, ImportError};
-use cogauth_core::{OtpError, UriError, VaultError};
+use cogauth_core::{FieldError, OtpError, UriError, VaultError};
 use serde_json::json;
 
 /// A failure to report: one line on stderr, or `{"error":{"kind","message"}}` with `--json`.
@@ -38,6 +38,11 @@ impl CliError {
         }
     }
 
+    /// The one-line message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Prints the error and returns the exit code.
     pub fn report(self, json: bool) -> ExitCode {
         // clap's usage messages span lines; the contract is one line.
@@ -53,20 +58,30 @@ impl CliError {
     }
 }
 
+/// The contract's exit code for a vault failure: 3 not found, 1 no data folder (a
+/// configuration matter), 4 keychain, 2 anything else about the input or the index.
+fn vault_exit(error: &VaultError) -> u8 {
+    match error {
+        VaultError::NotFound(_) => 3,
+        VaultError::NoDataDir => 1,
+        VaultError::Keychain(_) => 4,
+        _ => 2,
+    }
+}
+
 impl From<VaultError> for CliError {
     fn from(error: VaultError) -> Self {
-        let kind = error.kind();
-        let exit = match kind {
-            "not_found" => 3,
-            "config" => 1,
-            k if k.starts_with("keychain") => 4,
-            _ => 2,
-        };
         CliError {
-            kind,
+            kind: error.kind(),
+            exit: vault_exit(&error),
             message: error.to_string(),
-            exit,
         }
+    }
+}
+
+impl From<FieldError> for CliError {
+    fn from(error: FieldError) -> Self {
+        CliError::input(format!("--{}: {error}", error.field))
     }
 }
 
@@ -115,13 +130,8 @@ impl From<QrError> for CliError {
 impl From<ImportError> for CliError {
     fn from(error: ImportError) -> Self {
         let kind = error.kind();
-        // Vault failures keep the vault's kinds, hence its exit codes (keychain: 4).
-        let exit = match kind {
-            k if k.starts_with("keychain") => 4,
-            "not_found" => 3,
-            "config" => 1,
-            _ => 2,
-        };
+        // Vault failures keep the vault's kinds and exit codes (keychain: 4).
+        let exit = error.vault_error().map_or(2, vault_exit);
         let message = match &error {
             ImportError::PasswordRequired { .. } => {
                 format!("cannot import: {error}: give it on stdin with --password-stdin")

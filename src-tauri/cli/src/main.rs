@@ -8,17 +8,17 @@
 mod cognito;
 mod error;
 mod render;
+mod stdin;
 mod transfer;
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use cogauth_core::vault::now_unix;
 use cogauth_core::{
-    Algorithm, KeyringStore, NewAccount, OtpAuthUri, OtpKind, OtpParams, Secret, Vault,
-    VaultConfig, atomic_file, qr,
+    KeyringStore, NewAccount, OtpAuthUri, TypedAccount, Vault, VaultConfig, atomic_file, qr,
 };
 use zeroize::Zeroizing;
 
@@ -110,21 +110,21 @@ struct AddArgs {
     /// Base32 secret, or '-' to read it from stdin (keeps it out of the process list)
     #[arg(long, requires = "label")]
     secret: Option<String>,
-    /// Code length: 6 to 8 (Steam: 5)
+    /// Code length: 6 to 8 (Steam: 5) [default: 6, Steam 5]
     #[arg(long)]
-    digits: Option<u32>,
-    /// Seconds per code for TOTP and Steam
-    #[arg(long, default_value_t = 30, conflicts_with = "hotp")]
-    period: u32,
-    /// SHA1, SHA256 or SHA512
-    #[arg(long, default_value = "SHA1")]
-    algorithm: String,
+    digits: Option<String>,
+    /// Seconds per code for TOTP and Steam [default: 30]
+    #[arg(long, conflicts_with = "hotp")]
+    period: Option<String>,
+    /// SHA1, SHA256 or SHA512 [default: SHA1]
+    #[arg(long)]
+    algorithm: Option<String>,
     /// Counter-based (HOTP) instead of time-based
     #[arg(long, conflicts_with = "steam")]
     hotp: bool,
-    /// HOTP counter of the next code (default 0)
+    /// HOTP counter of the next code [default: 0]
     #[arg(long, requires = "hotp")]
-    counter: Option<u64>,
+    counter: Option<String>,
     /// Steam Guard (5 characters)
     #[arg(long)]
     steam: bool,
@@ -154,7 +154,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let json = cli.json;
     match cli.command {
         Command::Add(args) => {
-            let account = vault.add(new_account(args)?)?;
+            let account = vault.add(new_account(args, &mut stdin::Stdin::lock())?)?;
             render::account_added(&account, json)
         }
         Command::List => {
@@ -213,67 +213,36 @@ fn backup_hint(data_dir: &std::path::Path, vault: &Vault<KeyringStore>) {
     }
 }
 
-fn read_stdin(what: &str) -> Result<Zeroizing<String>, CliError> {
-    // Reserved up front and bounded, so that the buffer never grows and leaves copies of the
-    // secret behind.
-    const MAX: usize = 64 * 1024;
-    let mut text = Zeroizing::new(String::with_capacity(MAX + 1));
-    std::io::stdin()
-        .take(MAX as u64 + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| CliError::input(format!("cannot read the {what} from stdin: {e}")))?;
-    if text.len() > MAX {
-        return Err(CliError::input(format!(
-            "the {what} on stdin is longer than 64 KiB"
-        )));
-    }
-    Ok(Zeroizing::new(text.trim().to_owned()))
-}
-
-fn new_account(args: AddArgs) -> Result<NewAccount, CliError> {
+fn new_account(args: AddArgs, stdin: &mut stdin::Stdin) -> Result<NewAccount, CliError> {
     if let Some(uri) = args.uri {
         let uri = if uri == "-" {
-            read_stdin("URI")?
+            stdin.line("URI")?
         } else {
             Zeroizing::new(uri)
         };
         return Ok(OtpAuthUri::parse(&uri)?.into());
     }
-    let secret_text = match args.secret.as_deref() {
-        Some("-") => read_stdin("secret")?,
+    let secret = match args.secret.as_deref() {
+        Some("-") => stdin.line("secret")?,
         Some(text) => Zeroizing::new(text.to_owned()),
         None => return Err(CliError::usage("add needs a URI or --label and --secret")),
     };
-    let secret = Secret::from_base32(&secret_text).map_err(CliError::from)?;
-    let algorithm: Algorithm = args.algorithm.parse().map_err(CliError::from)?;
-    let (kind, default_digits) = match (args.hotp, args.steam) {
-        (true, _) => (
-            OtpKind::Hotp {
-                counter: args.counter.unwrap_or_default(),
-            },
-            6,
-        ),
-        (false, true) => (
-            OtpKind::Steam {
-                period: args.period,
-            },
-            5,
-        ),
-        (false, false) => (
-            OtpKind::Totp {
-                period: args.period,
-            },
-            6,
-        ),
+    let kind = match (args.hotp, args.steam) {
+        (true, _) => "hotp",
+        (false, true) => "steam",
+        (false, false) => "",
     };
-    let params = OtpParams::new(kind, algorithm, args.digits.unwrap_or(default_digits))
-        .map_err(CliError::from)?;
-    Ok(NewAccount::active(
-        args.issuer.unwrap_or_default(),
-        args.label.unwrap_or_default(),
-        params,
+    let typed = TypedAccount {
+        issuer: args.issuer.unwrap_or_default(),
+        label: args.label.unwrap_or_default(),
         secret,
-    ))
+        kind: kind.to_owned(),
+        algorithm: args.algorithm.unwrap_or_default(),
+        digits: args.digits.unwrap_or_default(),
+        period: args.period.unwrap_or_default(),
+        counter: args.counter.unwrap_or_default(),
+    };
+    Ok(typed.new_account()?)
 }
 
 fn write_qr(

@@ -5,26 +5,28 @@
 //! `cogauth import --clipboard` / `--screenshot`: the same, over the QR codes core's `capture`
 //! reads from the clipboard or the screen.
 //!
-//! `cogauth export`: checks the confirmation flags, reads the password (stdin), asks core for
-//! the export and writes it owner-only and atomically (or, for a confirmed otpauth list or
-//! HTML page, to stdout), then records the backup (core's `backup`) when it wrote a file.
+//! `cogauth export`: checks the confirmation flags, reads the password (stdin), and asks core
+//! to write the export owner-only and atomically and record it as the latest backup
+//! (`transfer::write_backup`: the password rule is core's too), or, for a confirmed otpauth
+//! list or HTML page, for its bytes to print on stdout.
 //!
 //! `cogauth backup-status`: core's backup status, rendered.
 
 use std::fs::File;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
 use clap::{Args, ValueEnum};
 use cogauth_core::transfer::{
-    self, Duplicate, DuplicateOf, DuplicateReason, ImportWarning, QrSource,
+    self, Duplicate, DuplicateOf, DuplicateReason, ExportKind, ImportWarning, QrSource,
 };
 use cogauth_core::vault::now_unix;
-use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, atomic_file, backup, capture};
+use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, backup, capture};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use crate::error::CliError;
+use crate::stdin::Stdin;
 
 /// `cogauth import (<file> | --clipboard | --screenshot) [--password-stdin] [--dry-run]`.
 #[derive(Args)]
@@ -65,7 +67,7 @@ pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Resu
             }
             let data = read_export(file)?;
             let password = if args.password_stdin {
-                Some(read_password()?)
+                Some(Stdin::lock().line("password")?)
             } else {
                 None
             };
@@ -175,8 +177,8 @@ pub fn export(
     json: bool,
 ) -> Result<(), CliError> {
     let to_stdout = args.output == "-";
-    // Every refusal comes before the keychain is touched.
-    let password = match args.format {
+    // Every refusal of the command line comes before stdin and the keychain are touched.
+    match args.format {
         ExportFormat::Otpauth | ExportFormat::Html => {
             let name = args.format.name();
             if !args.i_understand_plaintext {
@@ -189,65 +191,52 @@ pub fn export(
                     "--password-stdin is for --format encrypted; an {name} export has no password"
                 )));
             }
-            None
         }
-        ExportFormat::Encrypted => {
-            if to_stdout {
-                return Err(CliError::usage(
-                    "the encrypted export is written to a file: give --output FILE ('-' is for --format otpauth or html)",
-                ));
-            }
-            if !args.password_stdin {
-                return Err(CliError::usage(
-                    "the encrypted export needs a password: give it on stdin with --password-stdin",
-                ));
-            }
-            let password = read_password()?;
-            if password.is_empty() {
-                return Err(CliError::input(
-                    "the password on stdin is empty; an encrypted export needs one",
-                ));
-            }
-            Some(password)
+        ExportFormat::Encrypted if to_stdout => {
+            return Err(CliError::usage(
+                "the encrypted export is written to a file: give --output FILE ('-' is for --format otpauth or html)",
+            ));
         }
-    };
-    // The accounts are the index's; core reads them again with the secrets.
-    let accounts = vault.accounts()?;
-    let count = accounts.len();
-    if count == 0 {
-        return Err(CliError::input(
-            "the vault has no accounts; nothing was written",
-        ));
+        ExportFormat::Encrypted if !args.password_stdin => {
+            return Err(CliError::usage(
+                "the encrypted export needs a password: give it on stdin with --password-stdin",
+            ));
+        }
+        ExportFormat::Encrypted => {}
     }
-    let bytes = match (&password, args.format) {
-        (Some(password), _) => {
-            transfer::export_aegis_encrypted(vault, password.as_bytes(), &mut getrandom::fill)?
-        }
-        (None, ExportFormat::Html) => {
-            let page = transfer::export_html(vault, now_unix())?;
-            Zeroizing::new(page.as_bytes().to_vec())
-        }
-        (None, _) => {
-            let text = transfer::export_otpauth(vault)?;
-            Zeroizing::new(text.as_bytes().to_vec())
-        }
+    let password = match args.format {
+        ExportFormat::Encrypted => Some(Stdin::lock().line("password")?),
+        _ => None,
     };
-    let format = args.format.name();
-    drop(password);
+    let kind = match (&password, args.format) {
+        (Some(password), _) => ExportKind::Encrypted { password },
+        (None, ExportFormat::Html) => ExportKind::Html {
+            generated_at: now_unix(),
+        },
+        (None, _) => ExportKind::Otpauth,
+    };
+    let format = kind.name();
     if to_stdout {
+        let bytes = transfer::export_bytes(vault, kind, &mut getrandom::fill)?;
         let mut out = std::io::stdout().lock();
         return out
             .write_all(&bytes)
             .and_then(|()| out.flush())
             .map_err(|e| CliError::input(format!("cannot write to stdout: {e}")));
     }
-    atomic_file::write_private(Path::new(&args.output), &bytes)
-        .map_err(|e| CliError::input(format!("cannot write {}: {e}", args.output)))?;
-    drop(bytes);
-    // The export is written: a failure to record it is worth a warning, not a failure.
-    if let Err(error) = backup::record_accounts(data_dir, &accounts, format, now_unix()) {
+    let written = transfer::write_backup(
+        vault,
+        data_dir,
+        Path::new(&args.output),
+        kind,
+        now_unix(),
+        &mut getrandom::fill,
+    )?;
+    drop(password);
+    if let Some(error) = written.not_recorded {
         eprintln!("cogauth: warning: the export was written but not recorded as a backup: {error}");
     }
+    let count = written.accounts;
     if json {
         return print(
             &json!({"format": format, "output": args.output, "accounts": count}).to_string(),
@@ -261,12 +250,12 @@ pub fn export(
 }
 
 impl ExportFormat {
-    /// The format's name in reports and in the backup record.
+    /// The format's name in messages.
     fn name(self) -> &'static str {
         match self {
             ExportFormat::Otpauth => "otpauth",
             ExportFormat::Html => "html",
-            ExportFormat::Encrypted => "aegis-encrypted",
+            ExportFormat::Encrypted => "encrypted",
         }
     }
 }
@@ -297,22 +286,6 @@ fn read_export(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
         file.take(limit).read_to_end(&mut data).map_err(cannot)?;
     }
     Ok(data)
-}
-
-/// The first line of stdin, without its line end (spaces are part of a password).
-fn read_password() -> Result<Zeroizing<String>, CliError> {
-    // Sized up front so that reading never reallocates and leaves copies behind.
-    let mut line = Zeroizing::new(String::with_capacity(4096));
-    let read = std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::input(format!("cannot read the password from stdin: {e}")))?;
-    if read == 0 {
-        return Err(CliError::input("the password was expected on stdin"));
-    }
-    let end = line.trim_end_matches(['\n', '\r']).len();
-    line.truncate(end);
-    Ok(line)
 }
 
 fn summary(format: &str, new: usize, duplicates: usize) -> String {

@@ -1,6 +1,8 @@
 //! cogauth-core: everything CogAuth knows, with no GUI dependency.
 //!
 //! - [`otp`]: the [`Secret`] type and HOTP/TOTP/Steam code generation (time passed in);
+//! - [`fields`]: account settings from loose fields (forms, flags, exports, URIs): the one
+//!   set of defaults and validation;
 //! - [`uri`]: `otpauth://` parse and format;
 //! - [`vault`]: the account index plus the OS keychain, kept consistent;
 //! - [`cognito`]: signing in to a user pool and enrolling TOTP MFA;
@@ -21,6 +23,7 @@ pub mod atomic_file;
 pub mod backup;
 pub mod capture;
 pub mod cognito;
+pub mod fields;
 pub mod otp;
 pub mod qr;
 pub mod scan;
@@ -28,6 +31,7 @@ pub mod transfer;
 pub mod uri;
 pub mod vault;
 
+pub use fields::{Field, FieldError, TypedAccount};
 pub use otp::{Algorithm, Code, OtpError, OtpKind, OtpParams, Secret};
 pub use uri::{OtpAuthUri, UriError};
 pub use vault::{

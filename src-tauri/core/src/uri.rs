@@ -16,12 +16,12 @@ use std::fmt::Write as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use zeroize::Zeroizing;
 
-use crate::otp::{Algorithm, OtpError, OtpKind, OtpParams, STEAM_DIGITS, Secret};
+pub use crate::fields::MAX_NAME_CHARS;
+use crate::fields::{self, FieldError, KindName, ParamFields};
+use crate::otp::{OtpError, OtpKind, OtpParams, Secret};
 
 /// The longest URI accepted, in bytes: far above any real one, low enough to bound hostile input.
 pub const MAX_URI_LEN: usize = 8192;
-/// The longest issuer or label accepted, in characters.
-pub const MAX_NAME_CHARS: usize = 256;
 
 /// Why an otpauth URI was refused. Messages name the problem and never include the secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,9 +35,9 @@ pub enum UriError {
     /// Longer than [`MAX_URI_LEN`].
     #[error("the URI is {0} bytes long; at most {MAX_URI_LEN} are accepted")]
     TooLong(usize),
-    /// Issuer or label longer than [`MAX_NAME_CHARS`].
-    #[error("the {0} is longer than {MAX_NAME_CHARS} characters")]
-    NameTooLong(&'static str),
+    /// The issuer, the label or a setting was refused (see [`crate::fields`]).
+    #[error("{0}")]
+    Field(#[from] FieldError),
     /// A `%XX` sequence that does not decode to UTF-8 text, or a control character.
     #[error("the {0} is not valid percent-encoded UTF-8 text")]
     BadEncoding(&'static str),
@@ -94,13 +94,6 @@ fn decode(raw: &str, what: &'static str, plus_is_space: bool) -> Result<String, 
         return Err(UriError::BadEncoding(what));
     }
     Ok(text.into_owned())
-}
-
-fn check_name(text: String, what: &'static str) -> Result<String, UriError> {
-    if text.chars().count() > MAX_NAME_CHARS {
-        return Err(UriError::NameTooLong(what));
-    }
-    Ok(text.trim().to_owned())
 }
 
 fn number<T: std::str::FromStr>(value: &str, name: &'static str) -> Result<T, UriError> {
@@ -205,29 +198,24 @@ impl OtpAuthUri {
         let secret = Secret::from_base32(&secret_text)?;
         let label = decode(raw_label, "label", false)?;
         let (issuer, label) = split_label(label, issuer_param);
-        let issuer = check_name(issuer, "issuer")?;
-        let label = check_name(label, "label")?;
+        let (issuer, label) = fields::names(&issuer, &label)?;
 
-        let algorithm: Algorithm = algorithm.unwrap_or_default();
         let kind = match kind_name.as_str() {
-            "hotp" => OtpKind::Hotp {
-                counter: counter.ok_or(UriError::MissingCounter)?,
-            },
-            "steam" => OtpKind::Steam {
-                period: period.unwrap_or(30),
-            },
-            _ if steam_encoder => OtpKind::Steam {
-                period: period.unwrap_or(30),
-            },
-            _ => OtpKind::Totp {
-                period: period.unwrap_or(30),
-            },
+            // The Key Uri Format requires the counter of an HOTP URI.
+            "hotp" if counter.is_none() => return Err(UriError::MissingCounter),
+            "hotp" => KindName::Hotp,
+            "steam" => KindName::Steam,
+            _ if steam_encoder => KindName::Steam,
+            _ => KindName::Totp,
         };
-        let default_digits = match kind {
-            OtpKind::Steam { .. } => STEAM_DIGITS,
-            _ => 6,
-        };
-        let params = OtpParams::new(kind, algorithm, digits.unwrap_or(default_digits))?;
+        let params = ParamFields {
+            kind,
+            algorithm,
+            digits,
+            period,
+            counter,
+        }
+        .params()?;
         Ok(OtpAuthUri {
             issuer,
             label,
@@ -269,6 +257,7 @@ impl OtpAuthUri {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::otp::Algorithm;
 
     #[test]
     fn parses_issuer_from_prefix_and_parameter() {

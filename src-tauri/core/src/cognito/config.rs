@@ -17,7 +17,7 @@ impl ClientSecret {
         let text = text.trim();
         if text.is_empty() || text.len() > 256 || !text.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(invalid(
-                "client secret",
+                "client_secret",
                 "it must be 1 to 256 printable characters",
             ));
         }
@@ -139,14 +139,14 @@ impl PoolConfig {
         let user_pool_id = user_pool_id.trim();
         let Some((pool_region, pool_name)) = user_pool_id.split_once('_') else {
             return Err(invalid(
-                "user pool id",
+                "user_pool_id",
                 "it must be <region>_<id>, e.g. us-east-1_AbC123",
             ));
         };
         if pool_region != region {
             return Err(invalid(
-                "user pool id",
-                "its region prefix differs from --region",
+                "user_pool_id",
+                "its region prefix differs from the region",
             ));
         }
         if pool_name.is_empty()
@@ -154,7 +154,7 @@ impl PoolConfig {
             || !pool_name.bytes().all(|b| b.is_ascii_alphanumeric())
         {
             return Err(invalid(
-                "user pool id",
+                "user_pool_id",
                 "the part after '_' must be letters and digits",
             ));
         }
@@ -166,7 +166,7 @@ impl PoolConfig {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'_')
         {
             return Err(invalid(
-                "client id",
+                "client_id",
                 "it must be 1 to 128 letters, digits, '+' or '_'",
             ));
         }
@@ -289,11 +289,11 @@ mod tests {
     fn fail_malformed_values_name_the_field() {
         let cases: &[(&str, &str, &str, Option<&str>, &str)] = &[
             ("US-EAST-1", "US-EAST-1_x", "c", None, "region"),
-            ("us-east-1", "us-east-1", "c", None, "user pool id"),
-            ("us-east-1", "eu-west-1_x", "c", None, "user pool id"),
-            ("us-east-1", "us-east-1_x!", "c", None, "user pool id"),
-            ("us-east-1", "us-east-1_x", "", None, "client id"),
-            ("us-east-1", "us-east-1_x", "c id", None, "client id"),
+            ("us-east-1", "us-east-1", "c", None, "user_pool_id"),
+            ("us-east-1", "eu-west-1_x", "c", None, "user_pool_id"),
+            ("us-east-1", "us-east-1_x!", "c", None, "user_pool_id"),
+            ("us-east-1", "us-east-1_x", "", None, "client_id"),
+            ("us-east-1", "us-east-1_x", "c id", None, "client_id"),
             ("us-east-1", "us-east-1_x", "c", Some("ftp://x"), "endpoint"),
             (
                 "us-east-1",
@@ -305,7 +305,10 @@ mod tests {
         ];
         for (region, pool, client, endpoint, field) in cases {
             let error = PoolConfig::new(region, pool, client, None, *endpoint).expect_err(field);
-            assert!(error.to_string().contains(field), "{error}");
+            assert!(
+                matches!(error, CognitoError::InvalidConfig { field: f, .. } if f == *field),
+                "{error}"
+            );
         }
         assert!(ClientSecret::new(" ").is_err());
         assert!(check_username("").is_err());

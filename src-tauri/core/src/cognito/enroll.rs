@@ -22,7 +22,9 @@ use zeroize::Zeroizing;
 use super::CognitoError;
 use super::client::{Caller, CognitoClient};
 use super::config::{PoolConfig, check_username};
-use super::signin::{AuthFlow, Prompt, SignedIn, answer_totp, finish_mfa_setup, sign_in};
+use super::signin::{
+    AuthFlow, Prompt, Question, SignedIn, answer_totp, ask_client_secret, finish_mfa_setup, sign_in,
+};
 use crate::otp::{OtpParams, Secret};
 use crate::vault::{Account, AccountState, NewAccount, SecretStore, Vault, now_unix};
 
@@ -127,6 +129,49 @@ pub struct EnrollRequest {
     pub prove: bool,
 }
 
+/// The issuer a Cognito account gets when the user names none.
+pub const DEFAULT_ISSUER: &str = "Cognito";
+
+impl EnrollRequest {
+    /// A new enrolment of `username`: the username is checked, an empty `issuer` becomes
+    /// [`DEFAULT_ISSUER`] and an empty `label` the username, and the device is named by
+    /// [`device_name`].
+    pub fn new(
+        pool: PoolConfig,
+        username: &str,
+        password: Zeroizing<String>,
+        flow: AuthFlow,
+        names: (&str, &str),
+        prove: bool,
+    ) -> Result<Self, CognitoError> {
+        let username = check_username(username)?.to_owned();
+        if password.is_empty() {
+            return Err(CognitoError::InvalidConfig {
+                field: "password",
+                reason: "it is empty",
+            });
+        }
+        let issuer = match names.0.trim() {
+            "" => DEFAULT_ISSUER,
+            issuer => issuer,
+        };
+        let label = match names.1.trim() {
+            "" => username.as_str(),
+            label => label,
+        };
+        Ok(EnrollRequest {
+            issuer: issuer.to_owned(),
+            label: label.to_owned(),
+            pool,
+            username,
+            password,
+            flow,
+            device_name: device_name(),
+            prove,
+        })
+    }
+}
+
 /// Remembers a new password given during sign-in: the proof sign-in must use it.
 struct Remembering<'a> {
     inner: &'a mut dyn Prompt,
@@ -134,18 +179,12 @@ struct Remembering<'a> {
 }
 
 impl Prompt for Remembering<'_> {
-    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
-        let password = self.inner.new_password()?;
-        self.new_password = Some(password.clone());
-        Ok(password)
-    }
-
-    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
-        self.inner.mfa_code(challenge)
-    }
-
-    fn client_secret(&mut self) -> Result<super::ClientSecret, CognitoError> {
-        self.inner.client_secret()
+    fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError> {
+        let answer = self.inner.ask(question)?;
+        if *question == Question::NewPassword {
+            self.new_password = Some(answer.clone());
+        }
+        Ok(answer)
     }
 }
 
@@ -376,7 +415,7 @@ pub async fn prove<S: SecretStore>(
 fn client_for(account: &Account, prompt: &mut dyn Prompt) -> Result<CognitoClient, CognitoError> {
     let binding = binding_of(account)?;
     let client_secret = if binding.has_client_secret {
-        Some(prompt.client_secret()?)
+        Some(ask_client_secret(prompt)?)
     } else {
         None
     };

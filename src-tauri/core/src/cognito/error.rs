@@ -8,9 +8,10 @@ use crate::vault::VaultError;
 #[derive(Debug, thiserror::Error)]
 pub enum CognitoError {
     /// A configuration value is malformed; nothing was sent.
-    #[error("invalid {field}: {reason}")]
+    #[error("invalid {}: {reason}", field.replace('_', " "))]
     InvalidConfig {
-        /// Which value.
+        /// Which value, by its machine name (`region`, `user_pool_id`, `client_id`,
+        /// `client_secret`, `endpoint`, `username`, `password`).
         field: &'static str,
         /// What is wrong with it.
         reason: &'static str,
@@ -64,9 +65,12 @@ pub enum CognitoError {
         "Cognito did not ask for a TOTP code: authenticator-app MFA is not active for this user"
     )]
     TotpNotActive,
-    /// A prompt for a password or code had no answer.
+    /// A prompt for a password or code had no usable answer.
     #[error("{0}")]
     Input(String),
+    /// The user declined to answer a question (closed the wizard, pressed Cancel).
+    #[error("cancelled")]
+    Cancelled,
     /// The account named is not a Cognito account.
     #[error("'{0}' is not a Cognito account")]
     NotCognito(String),
@@ -96,6 +100,7 @@ impl CognitoError {
             CognitoError::AlreadyEnrolled => "already_enrolled",
             CognitoError::TotpNotActive => "totp_not_active",
             CognitoError::Input(_) => "invalid_input",
+            CognitoError::Cancelled => "cancelled",
             CognitoError::NotCognito(_) => "not_cognito",
             CognitoError::Vault(error) => error.kind(),
         }

@@ -23,8 +23,9 @@ pub mod signin;
 pub use config::{ClientSecret, CognitoBinding, PoolConfig};
 #[cfg(feature = "cognito")]
 pub use enroll::{
-    EnrollRequest, Progress, ResumeRequest, Step, device_name, disable_mfa, enroll, prove, resume,
+    DEFAULT_ISSUER, EnrollRequest, Progress, ResumeRequest, Step, device_name, disable_mfa, enroll,
+    prove, resume,
 };
 pub use error::CognitoError;
 #[cfg(feature = "cognito")]
-pub use signin::{AuthFlow, Prompt};
+pub use signin::{AuthFlow, Prompt, Question};

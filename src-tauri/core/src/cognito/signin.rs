@@ -26,14 +26,83 @@ pub enum AuthFlow {
     Password,
 }
 
-/// Answers the sign-in asks of the user: a new password, or a code sent by SMS or e-mail.
-pub trait Prompt {
+/// Something only the user can answer, asked in the middle of a sign-in or an enrolment.
+///
+/// A new challenge that needs the user adds a variant here; the adapters need no change: the
+/// CLI reads the answer as the next stdin line, the app shows [`Question::text`] in a form
+/// (hidden when [`Question::is_secret`]) and sends back what was typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
     /// A new password, when Cognito requires one (NEW_PASSWORD_REQUIRED).
-    fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError>;
+    NewPassword,
     /// The code Cognito sent for `challenge` (`SMS_MFA`, `EMAIL_OTP`).
-    fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError>;
+    MfaCode {
+        /// The challenge's name.
+        challenge: String,
+    },
     /// The app client's secret, for an account whose client has one (it is not stored).
-    fn client_secret(&mut self) -> Result<ClientSecret, CognitoError>;
+    ClientSecret,
+}
+
+impl Question {
+    /// A stable machine name: `new_password`, `mfa_code`, `client_secret`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Question::NewPassword => "new_password",
+            Question::MfaCode { .. } => "mfa_code",
+            Question::ClientSecret => "client_secret",
+        }
+    }
+
+    /// The question, for the user.
+    pub fn text(&self) -> &'static str {
+        match self {
+            Question::NewPassword => "Cognito asks for a new password for this user.",
+            Question::MfaCode { challenge } if challenge == "SMS_MFA" => {
+                "Cognito sent a code by SMS: enter it."
+            }
+            Question::MfaCode { challenge } if challenge == "EMAIL_OTP" => {
+                "Cognito sent a code by e-mail: enter it."
+            }
+            Question::MfaCode { .. } => "Cognito sent a code: enter it.",
+            Question::ClientSecret => {
+                "This app client has a secret, and Cognito needs it (it is not stored)."
+            }
+        }
+    }
+
+    /// Whether the answer is a secret to be typed hidden (a password, a client secret).
+    pub fn is_secret(&self) -> bool {
+        !matches!(self, Question::MfaCode { .. })
+    }
+
+    /// The Cognito challenge the question answers, when it is one.
+    pub fn challenge(&self) -> Option<&str> {
+        match self {
+            Question::MfaCode { challenge } => Some(challenge),
+            _ => None,
+        }
+    }
+}
+
+/// Answers the questions of the user. [`CognitoError::Cancelled`] when the user declined.
+pub trait Prompt {
+    /// The user's answer to `question`.
+    fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError>;
+}
+
+/// The code Cognito sent for `challenge`, asked of the user; spaces typed inside it (a code
+/// read as "123 456") are dropped.
+fn code_answer(prompt: &mut dyn Prompt, challenge: &str) -> Result<String, CognitoError> {
+    let answer = prompt.ask(&Question::MfaCode {
+        challenge: challenge.to_owned(),
+    })?;
+    Ok(answer.split_whitespace().collect())
+}
+
+/// The app client's secret, asked of the user.
+pub(crate) fn ask_client_secret(prompt: &mut dyn Prompt) -> Result<ClientSecret, CognitoError> {
+    ClientSecret::new(&prompt.ask(&Question::ClientSecret)?)
 }
 
 /// Where a sign-in stopped.
@@ -148,7 +217,10 @@ pub async fn sign_in(
                 srp = None;
             }
             ChallengeNameType::NewPasswordRequired => {
-                responses.insert("NEW_PASSWORD".into(), prompt.new_password()?.to_string());
+                responses.insert(
+                    "NEW_PASSWORD".into(),
+                    prompt.ask(&Question::NewPassword)?.to_string(),
+                );
             }
             ChallengeNameType::SelectMfaType => {
                 let choices = parameters
@@ -164,16 +236,10 @@ pub async fn sign_in(
                 responses.insert("ANSWER".into(), answer.to_owned());
             }
             ChallengeNameType::SmsMfa => {
-                responses.insert(
-                    "SMS_MFA_CODE".into(),
-                    prompt.mfa_code("SMS_MFA")?.to_string(),
-                );
+                responses.insert("SMS_MFA_CODE".into(), code_answer(prompt, "SMS_MFA")?);
             }
             ChallengeNameType::EmailOtp => {
-                responses.insert(
-                    "EMAIL_OTP_CODE".into(),
-                    prompt.mfa_code("EMAIL_OTP")?.to_string(),
-                );
+                responses.insert("EMAIL_OTP_CODE".into(), code_answer(prompt, "EMAIL_OTP")?);
             }
             other => {
                 return Err(CognitoError::UnsupportedChallenge(
@@ -269,16 +335,16 @@ mod tests {
     }
 
     impl Prompt for &Answers {
-        fn new_password(&mut self) -> Result<Zeroizing<String>, CognitoError> {
-            Err(CognitoError::Input("no new password in this test".into()))
-        }
-        fn mfa_code(&mut self, challenge: &str) -> Result<Zeroizing<String>, CognitoError> {
+        fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError> {
+            let Some(challenge) = question.challenge() else {
+                return Err(CognitoError::Input(format!(
+                    "no {} in this test",
+                    question.kind()
+                )));
+            };
             self.asked.borrow_mut().push(challenge.to_owned());
             let code = self.codes.borrow_mut().pop().unwrap_or("000000");
             Ok(Zeroizing::new(code.to_owned()))
-        }
-        fn client_secret(&mut self) -> Result<ClientSecret, CognitoError> {
-            Err(CognitoError::Input("no client secret in this test".into()))
         }
     }
 

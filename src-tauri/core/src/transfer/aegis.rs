@@ -19,9 +19,9 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
-use super::{Decoded, Format, Input, KindName, account, base32_secret, check_count};
+use super::{Decoded, Format, Input, account, base32_secret, check_count, entry_params, kind_name};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "aegis";
@@ -106,24 +106,17 @@ fn entries(db: &Value) -> Result<Vec<OtpAuthUri>, ImportError> {
     }
     let items = db.array("entries").map_err(malformed)?;
     check_count(items.len())?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            entry(item).map_err(|problem| {
-                let names = Obj::of(item, "entries[]")
-                    .map_or(("", ""), |o| (o.name_part("issuer"), o.name_part("name")));
-                ImportError::entry(Position::Entry(i + 1), names, problem)
-            })
-        })
-        .collect()
+    json::each_entry(items, entry, |o| {
+        (o.name_part("issuer"), o.name_part("name"))
+    })
 }
 
 fn entry(value: &Value) -> Result<OtpAuthUri, EntryProblem> {
     let entry = Obj::of(value, "entries[]")?;
-    let kind = KindName::parse(entry.str("type")?)?;
+    let kind = kind_name(entry.str("type")?)?;
     let info = entry.object("info")?;
-    let params = kind.params(
+    let params = entry_params(
+        kind,
         info.opt_str("algo")?,
         info.opt_u32("digits")?,
         info.opt_u32("period")?,

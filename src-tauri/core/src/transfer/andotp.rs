@@ -11,9 +11,12 @@
 
 use serde_json::Value;
 
-use super::error::{EntryProblem, ImportError, Position};
-use super::json::Obj;
-use super::{Decoded, Format, Input, KindName, account, base32_secret, check_count, split_name};
+use super::error::{EntryProblem, ImportError};
+use super::json::{self, Obj};
+use super::{
+    Decoded, Format, Input, account, base32_secret, check_count, entry_params, kind_name,
+    split_name,
+};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "andotp";
@@ -46,25 +49,18 @@ impl Format for AndOtp {
             return Err(ImportError::UnknownFormat);
         };
         check_count(items.len())?;
-        let accounts = items
-            .iter()
-            .enumerate()
-            .map(|(i, value)| {
-                entry(value).map_err(|problem| {
-                    let names = Obj::of(value, "[]")
-                        .map_or(("", ""), |o| (o.name_part("issuer"), o.name_part("label")));
-                    ImportError::entry(Position::Entry(i + 1), names, problem)
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let accounts = json::each_entry(items, entry, |o| {
+            (o.name_part("issuer"), o.name_part("label"))
+        })?;
         Ok(Decoded::new(NAME, accounts))
     }
 }
 
 fn entry(value: &Value) -> Result<OtpAuthUri, EntryProblem> {
     let entry = Obj::of(value, "[]")?;
-    let kind = KindName::parse(entry.str("type")?)?;
-    let params = kind.params(
+    let kind = kind_name(entry.str("type")?)?;
+    let params = entry_params(
+        kind,
         entry.opt_str("algorithm")?,
         entry.opt_u32("digits")?,
         entry.opt_u32("period")?,

@@ -14,10 +14,11 @@
 
 use serde_json::Value;
 
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
-use super::{Decoded, Format, Input, account, base32_secret, check_count, checked};
-use crate::otp::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS};
+use super::{
+    Decoded, Format, Input, KindName, account, base32_secret, check_count, checked, entry_params,
+};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "bitwarden";
@@ -53,19 +54,13 @@ impl Format for Bitwarden {
         let items = root
             .array("items")
             .map_err(|problem| ImportError::malformed(NAME, problem.to_string()))?;
-        let mut accounts = Vec::new();
-        for (i, value) in items.iter().enumerate() {
-            let failed = |problem| {
-                let names =
-                    Obj::of(value, "items[]").map_or(("", ""), |o| (o.name_part("name"), ""));
-                ImportError::entry(Position::Entry(i + 1), names, problem)
-            };
-            if let Some(uri) = item(value).map_err(failed)? {
-                accounts.push(uri);
-                // Counted by TOTP key, not by item: large vaults have many logins without one.
-                check_count(accounts.len())?;
-            }
-        }
+        let accounts: Vec<OtpAuthUri> =
+            json::each_entry(items, item, |o| (o.name_part("name"), ""))?
+                .into_iter()
+                .flatten()
+                .collect();
+        // Counted by TOTP key, not by item: large vaults have many logins without one.
+        check_count(accounts.len())?;
         Ok(Decoded::new(NAME, accounts))
     }
 }
@@ -94,7 +89,8 @@ fn item(value: &Value) -> Result<Option<OtpAuthUri>, EntryProblem> {
         }
         checked(uri)?
     } else if scheme("steam://") {
-        let params = OtpParams::new(OtpKind::Steam { period: 30 }, Algorithm::Sha1, STEAM_DIGITS)?;
+        // A steam:// key carries no settings: Steam's own.
+        let params = entry_params(KindName::Steam, None, None, None, None)?;
         account(
             name,
             username,
@@ -105,7 +101,7 @@ fn item(value: &Value) -> Result<Option<OtpAuthUri>, EntryProblem> {
         account(
             name,
             username,
-            OtpParams::default_totp(),
+            crate::otp::OtpParams::default_totp(),
             base32_secret(totp)?,
         )?
     };

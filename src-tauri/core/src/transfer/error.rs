@@ -101,14 +101,6 @@ impl EntryRef {
             name: name.map(|n| shorten(&n)),
         }
     }
-
-    /// An entry whose name is not known.
-    pub fn unnamed(position: Position) -> Self {
-        EntryRef {
-            position,
-            name: None,
-        }
-    }
 }
 
 impl fmt::Display for EntryRef {
@@ -166,15 +158,9 @@ pub enum EntryProblem {
     /// An algorithm the format knows but CogAuth does not support (MD5).
     #[error("the algorithm {0} is not supported (CogAuth supports SHA1, SHA256 and SHA512)")]
     UnsupportedAlgorithm(&'static str),
-    /// Neither an issuer nor a label: the account could not be named.
-    #[error("the account has neither an issuer nor a name")]
-    NoName,
-    /// An issuer or label longer than the vault accepts.
-    #[error("the {0} is longer than 256 characters")]
-    NameTooLong(&'static str),
-    /// An issuer or label with control characters.
-    #[error("the {0} contains control characters")]
-    ControlCharacters(&'static str),
+    /// The issuer, the label or a setting was refused ([`crate::fields`]).
+    #[error(transparent)]
+    Field(#[from] crate::fields::FieldError),
     /// A line that is neither `otpauth://` nor `otpauth-migration://`.
     #[error("not an otpauth:// or otpauth-migration:// URI")]
     NotAnOtpUri,

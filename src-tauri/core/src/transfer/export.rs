@@ -59,6 +59,22 @@ pub enum ExportError {
     /// The encryption or the encoding failed (not expected to happen).
     #[error("the export could not be built: {0}")]
     Internal(&'static str),
+    /// The password of an encrypted backup is shorter than [`MIN_BACKUP_PASSWORD_CHARS`].
+    #[error(
+        "the backup password is too short: use at least {MIN_BACKUP_PASSWORD_CHARS} characters (a few words make a good one)"
+    )]
+    WeakPassword,
+    /// The vault has no accounts: there is nothing to back up.
+    #[error("the vault has no accounts")]
+    NoAccounts,
+    /// The file could not be written; nothing was left behind.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 impl ExportError {
@@ -68,9 +84,110 @@ impl ExportError {
         match self {
             ExportError::Vault(error) => error.kind(),
             ExportError::QrTooLong { .. } => "qr_too_long",
+            ExportError::WeakPassword => "weak_password",
+            ExportError::NoAccounts => "no_accounts",
+            ExportError::Write { .. } => "write_failed",
             ExportError::Random(_) | ExportError::Internal(_) => "internal",
         }
     }
+}
+
+/// The fewest characters a backup password may have: the one rule for the CLI and the app.
+pub const MIN_BACKUP_PASSWORD_CHARS: usize = 12;
+
+/// Checks a backup password against the one rule ([`MIN_BACKUP_PASSWORD_CHARS`]).
+pub fn check_backup_password(password: &str) -> Result<(), ExportError> {
+    if password.chars().count() < MIN_BACKUP_PASSWORD_CHARS {
+        return Err(ExportError::WeakPassword);
+    }
+    Ok(())
+}
+
+/// What an export holds.
+#[derive(Clone, Copy)]
+pub enum ExportKind<'p> {
+    /// One otpauth URI per line, every secret in the clear.
+    Otpauth,
+    /// A printable HTML page of QR codes, every secret in the clear, dated `generated_at`.
+    Html {
+        /// Unix seconds.
+        generated_at: u64,
+    },
+    /// An Aegis vault file encrypted with `password`.
+    Encrypted {
+        /// The password (checked by [`check_backup_password`]).
+        password: &'p str,
+    },
+}
+
+impl ExportKind<'_> {
+    /// The name in reports and in the backup record: `otpauth`, `html`, `aegis-encrypted`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ExportKind::Otpauth => "otpauth",
+            ExportKind::Html { .. } => "html",
+            ExportKind::Encrypted { .. } => "aegis-encrypted",
+        }
+    }
+}
+
+/// The export's bytes. An encrypted export's password is checked first; an empty vault is
+/// refused. Nothing is written.
+pub fn export_bytes<S: SecretStore>(
+    vault: &Vault<S>,
+    kind: ExportKind<'_>,
+    rng: RandomSource<'_>,
+) -> Result<Zeroizing<Vec<u8>>, ExportError> {
+    if let ExportKind::Encrypted { password } = kind {
+        check_backup_password(password)?;
+    }
+    if vault.accounts()?.is_empty() {
+        return Err(ExportError::NoAccounts);
+    }
+    Ok(match kind {
+        ExportKind::Encrypted { password } => {
+            export_aegis_encrypted(vault, password.as_bytes(), rng)?
+        }
+        ExportKind::Html { generated_at } => {
+            Zeroizing::new(export_html(vault, generated_at)?.as_bytes().to_vec())
+        }
+        ExportKind::Otpauth => Zeroizing::new(export_otpauth(vault)?.as_bytes().to_vec()),
+    })
+}
+
+/// A written backup.
+#[derive(Debug)]
+pub struct Written {
+    /// How many accounts it holds.
+    pub accounts: usize,
+    /// Set when the file was written but could not be recorded for the backup reminder: a
+    /// warning, not a failure.
+    pub not_recorded: Option<crate::backup::BackupError>,
+}
+
+/// Writes the export to `path` (owner-only, atomically: the old file or the new one, never
+/// half of one), then records it as the latest backup in `data_dir` (see [`crate::backup`]).
+pub fn write_backup<S: SecretStore>(
+    vault: &Vault<S>,
+    data_dir: &std::path::Path,
+    path: &std::path::Path,
+    kind: ExportKind<'_>,
+    now: u64,
+    rng: RandomSource<'_>,
+) -> Result<Written, ExportError> {
+    // The accounts the record names are the ones read before the export.
+    let accounts = vault.accounts()?;
+    let bytes = export_bytes(vault, kind, rng)?;
+    crate::atomic_file::write_private(path, &bytes).map_err(|source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    drop(bytes);
+    let not_recorded = crate::backup::record_accounts(data_dir, &accounts, kind.name(), now).err();
+    Ok(Written {
+        accounts: accounts.len(),
+        not_recorded,
+    })
 }
 
 /// A source of random bytes: [`getrandom::fill`] in production, anything deterministic in tests.

@@ -13,9 +13,11 @@
 
 use serde_json::Value;
 
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
-use super::{Decoded, Format, Input, KindName, account, check_count, unsupported_type};
+use super::{
+    Decoded, Format, Input, KindName, account, check_count, entry_params, unsupported_type,
+};
 use crate::otp::{MAX_SECRET_BYTES, Secret};
 use crate::uri::OtpAuthUri;
 
@@ -44,18 +46,9 @@ impl Format for FreeOtpPlus {
             .array("tokens")
             .map_err(|problem| ImportError::malformed(NAME, problem.to_string()))?;
         check_count(tokens.len())?;
-        let accounts = tokens
-            .iter()
-            .enumerate()
-            .map(|(i, value)| {
-                token(value).map_err(|problem| {
-                    let names = Obj::of(value, "tokens[]").map_or(("", ""), |o| {
-                        (o.name_part("issuerExt"), o.name_part("label"))
-                    });
-                    ImportError::entry(Position::Entry(i + 1), names, problem)
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        let accounts = json::each_entry(tokens, token, |o| {
+            (o.name_part("issuerExt"), o.name_part("label"))
+        })?;
         Ok(Decoded::new(NAME, accounts))
     }
 }
@@ -80,7 +73,8 @@ fn token(value: &Value) -> Result<OtpAuthUri, EntryProblem> {
         ),
         None => None,
     };
-    let params = kind.params(
+    let params = entry_params(
+        kind,
         token.opt_str("algo")?,
         token.opt_u32("digits")?,
         token.opt_u32("period")?,

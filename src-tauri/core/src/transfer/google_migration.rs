@@ -22,7 +22,8 @@ use super::error::{EntryProblem, ImportError, Unit};
 use super::otpauth_list::{first_line_starts_with, read_lines};
 use super::protobuf::{Reader, WireError, WireValue};
 use super::{Decoded, Format, ImportWarning, Input, MAX_ENTRIES, account, split_name};
-use crate::otp::{Algorithm, OtpKind, OtpParams, Secret};
+use crate::fields::{KindName, ParamFields};
+use crate::otp::{Algorithm, Secret};
 use crate::uri::OtpAuthUri;
 
 const SCHEME: &str = "otpauth-migration://";
@@ -225,16 +226,17 @@ impl<'a> RawParameters<'a> {
             4 => return Err(EntryProblem::UnsupportedAlgorithm("MD5")),
             _ => return Err(unknown("algorithm")),
         };
+        // Unspecified (0) means the default, as Google Authenticator reads it.
         let digits = match self.digits {
-            0 | 1 => 6,
-            2 => 8,
+            0 => None,
+            1 => Some(6),
+            2 => Some(8),
             _ => return Err(unknown("digits")),
         };
-        let kind = match self.kind {
-            1 => OtpKind::Hotp {
-                counter: self.counter_value()?,
-            },
-            2 => OtpKind::Totp { period: 30 },
+        // The payload has no period: Google Authenticator's codes are all 30 s.
+        let (kind, counter) = match self.kind {
+            1 => (KindName::Hotp, Some(self.counter_value()?)),
+            2 => (KindName::Totp, None),
             0 => {
                 return Err(EntryProblem::BadValue {
                     field: "type",
@@ -243,7 +245,14 @@ impl<'a> RawParameters<'a> {
             }
             _ => return Err(unknown("type")),
         };
-        let params = OtpParams::new(kind, algorithm, digits)?;
+        let params = ParamFields {
+            kind,
+            algorithm: Some(algorithm),
+            digits,
+            period: None,
+            counter,
+        }
+        .params()?;
         let secret = Secret::from_bytes(self.secret.to_vec())?;
         let (issuer, label) = split_name(&issuer, &name);
         account(issuer, label, params, secret)

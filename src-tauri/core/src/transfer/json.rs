@@ -7,7 +7,27 @@
 
 use serde_json::{Map, Value};
 
-use super::error::EntryProblem;
+use super::error::{EntryProblem, ImportError, Position};
+
+/// Reads every entry of an export's array with `read`, all or nothing (the per-entry loop of
+/// every JSON format). The first failure names the entry by its 1-based position and, where
+/// `names` finds them in an entry that is an object, its issuer and label.
+pub(super) fn each_entry<T>(
+    items: &[Value],
+    read: impl Fn(&Value) -> Result<T, EntryProblem>,
+    names: impl for<'v> Fn(Obj<'v>) -> (&'v str, &'v str),
+) -> Result<Vec<T>, ImportError> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, value)| {
+            read(value).map_err(|problem| {
+                let names = value.as_object().map_or(("", ""), |o| names(Obj(o)));
+                ImportError::entry(Position::Entry(i + 1), names, problem)
+            })
+        })
+        .collect()
+}
 
 /// A JSON object of an export.
 #[derive(Clone, Copy)]

@@ -51,15 +51,21 @@ use std::cell::OnceCell;
 use std::fmt;
 
 use serde_json::Value;
+use zeroize::Zeroizing;
 
-use crate::otp::{Algorithm, OtpKind, OtpParams, STEAM_DIGITS, Secret};
+use crate::fields::{self, KindName, ParamFields};
+use crate::otp::{Algorithm, OtpParams, Secret};
 use crate::scan;
-use crate::uri::{MAX_NAME_CHARS, OtpAuthUri};
+use crate::uri::OtpAuthUri;
 use crate::vault::{SecretStore, Vault};
 
 use error::Unit;
 pub use error::{EntryProblem, EntryRef, ImportError, Position};
-pub use export::{ExportError, RandomSource, export_aegis_encrypted, export_html, export_otpauth};
+pub use export::{
+    ExportError, ExportKind, MIN_BACKUP_PASSWORD_CHARS, RandomSource, Written,
+    check_backup_password, export_aegis_encrypted, export_bytes, export_html, export_otpauth,
+    write_backup,
+};
 pub use plan::{Duplicate, DuplicateOf, DuplicateReason, ImportPlan, ImportReport, plan};
 
 /// The largest text or JSON file imported, in bytes. Real exports are kilobytes; this bounds
@@ -255,14 +261,18 @@ pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError
     if scan::image_kind(data).is_some() {
         return read_codes(QrSource::Image, &scan::decode_qr_image(data)?);
     }
-    let input = Input::new(data)?;
-    let format = detect(&input)?;
-    if password.is_none() && format.needs_password(&input) {
+    read_export(&Input::new(data)?, password)
+}
+
+/// [`read`] for a file that is not a picture.
+fn read_export(input: &Input<'_>, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
+    let format = detect(input)?;
+    if password.is_none() && format.needs_password(input) {
         return Err(ImportError::PasswordRequired {
             format: format.name(),
         });
     }
-    let decoded = format.read(&input, password)?;
+    let decoded = format.read(input, password)?;
     if decoded.accounts.is_empty() {
         return Err(ImportError::NoAccounts {
             format: format.name(),
@@ -270,6 +280,81 @@ pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError
     }
     check_count(decoded.accounts.len())?;
     Ok(decoded)
+}
+
+/// An import the user chose, checked once and kept for a preview and for the import itself,
+/// so that a password can be tried again without choosing the file again. Pictures are read
+/// for their QR codes when loaded; exports are detected then and decoded when asked.
+pub enum Pending {
+    /// Another authenticator's export, its format known.
+    Export {
+        /// The file's bytes.
+        bytes: Zeroizing<Vec<u8>>,
+        /// Its format.
+        format: &'static dyn Format,
+        /// Whether a password is needed.
+        encrypted: bool,
+    },
+    /// The texts of the QR codes found in a picture, on the clipboard or on the screen, each
+    /// already known to hold accounts.
+    Codes(QrSource, scan::Codes),
+}
+
+impl Pending {
+    /// A picked file: a picture of QR codes or an export. At most [`MAX_FILE_BYTES`].
+    pub fn file(bytes: Zeroizing<Vec<u8>>) -> Result<Self, ImportError> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge {
+                size: bytes.len() as u64,
+            });
+        }
+        if scan::image_kind(&bytes).is_some() {
+            return Pending::codes(QrSource::Image, scan::decode_qr_image(&bytes)?);
+        }
+        let (format, encrypted) = {
+            let input = Input::new(&bytes)?;
+            let format = detect(&input)?;
+            (format, format.needs_password(&input))
+        };
+        Ok(Pending::Export {
+            bytes,
+            format,
+            encrypted,
+        })
+    }
+
+    /// The texts of QR codes (or copied URIs), once they are known to hold accounts.
+    pub fn codes(source: QrSource, texts: scan::Codes) -> Result<Self, ImportError> {
+        read_codes(source, &texts)?;
+        Ok(Pending::Codes(source, texts))
+    }
+
+    /// The format's machine name (`aegis`, `qr-image`, `clipboard`, …).
+    pub fn format(&self) -> &'static str {
+        match self {
+            Pending::Export { format, .. } => format.name(),
+            Pending::Codes(source, _) => source.name(),
+        }
+    }
+
+    /// Whether [`Pending::decode`] needs a password.
+    pub fn encrypted(&self) -> bool {
+        matches!(
+            self,
+            Pending::Export {
+                encrypted: true,
+                ..
+            }
+        )
+    }
+
+    /// Every account it holds, all or nothing.
+    pub fn decode(&self, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
+        match self {
+            Pending::Export { bytes, .. } => read_export(&Input::new(bytes)?, password),
+            Pending::Codes(source, texts) => read_codes(*source, texts),
+        }
+    }
 }
 
 /// Where the texts of [`read_codes`] came from; its name stands for the format in reports.
@@ -348,41 +433,26 @@ fn check_count(count: usize) -> Result<(), ImportError> {
 }
 
 /// An account from a format's fields: names trimmed and checked as the vault will check them
-/// (at most 256 characters, no control characters, not both empty), so that a bad name is
-/// refused while reading and not halfway through adding.
+/// ([`fields::names`]), so that a bad name is refused while reading and not halfway through
+/// adding.
 fn account(
     issuer: &str,
     label: &str,
     params: OtpParams,
     secret: Secret,
 ) -> Result<OtpAuthUri, EntryProblem> {
-    checked(OtpAuthUri {
-        issuer: issuer.to_owned(),
-        label: label.to_owned(),
+    let (issuer, label) = fields::names(issuer, label)?;
+    Ok(OtpAuthUri {
+        issuer,
+        label,
         params,
         secret,
     })
 }
 
 /// [`account`]'s name checks for an already built URI.
-fn checked(mut uri: OtpAuthUri) -> Result<OtpAuthUri, EntryProblem> {
-    uri.issuer = checked_name(&uri.issuer, "issuer")?;
-    uri.label = checked_name(&uri.label, "label")?;
-    if uri.issuer.is_empty() && uri.label.is_empty() {
-        return Err(EntryProblem::NoName);
-    }
-    Ok(uri)
-}
-
-fn checked_name(text: &str, what: &'static str) -> Result<String, EntryProblem> {
-    let text = text.trim();
-    if text.chars().count() > MAX_NAME_CHARS {
-        return Err(EntryProblem::NameTooLong(what));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(EntryProblem::ControlCharacters(what));
-    }
-    Ok(text.to_owned())
+fn checked(uri: OtpAuthUri) -> Result<OtpAuthUri, EntryProblem> {
+    account(&uri.issuer, &uri.label, uri.params, uri.secret)
 }
 
 /// `Issuer:Label` in one name, as otpauth labels and several exports write it: split at the
@@ -402,59 +472,32 @@ fn split_name<'n>(issuer: &'n str, name: &'n str) -> (&'n str, &'n str) {
     (issuer, label)
 }
 
-/// The kinds the JSON formats name: `totp`, `hotp`, `steam`, any case.
-#[derive(Clone, Copy)]
-enum KindName {
-    Totp,
-    Hotp,
-    Steam,
+/// A kind the formats name (`totp`, `hotp`, `steam`, any case); another is unsupported.
+fn kind_name(text: &str) -> Result<KindName, EntryProblem> {
+    text.parse().map_err(|_| unsupported_type(text))
 }
 
-impl KindName {
-    fn parse(text: &str) -> Result<Self, EntryProblem> {
-        match text.to_ascii_lowercase().as_str() {
-            "totp" => Ok(KindName::Totp),
-            "hotp" => Ok(KindName::Hotp),
-            "steam" => Ok(KindName::Steam),
-            _ => Err(unsupported_type(text)),
-        }
+/// An entry's settings, read through core's one set of defaults ([`ParamFields`]): missing
+/// settings are SHA1, 6 digits (Steam: 5), 30 s, counter 0.
+fn entry_params(
+    kind: KindName,
+    algorithm: Option<&str>,
+    digits: Option<u32>,
+    period: Option<u32>,
+    counter: Option<u64>,
+) -> Result<OtpParams, EntryProblem> {
+    let algorithm: Option<Algorithm> = algorithm
+        .map(str::parse)
+        .transpose()
+        .map_err(EntryProblem::Otp)?;
+    Ok(ParamFields {
+        kind,
+        algorithm,
+        digits,
+        period,
+        counter,
     }
-
-    /// The validated parameters; missing settings take the usual defaults (SHA1, 6 digits or
-    /// 5 for Steam, 30 s, counter 0).
-    fn params(
-        self,
-        algorithm: Option<&str>,
-        digits: Option<u32>,
-        period: Option<u32>,
-        counter: Option<u64>,
-    ) -> Result<OtpParams, EntryProblem> {
-        let algorithm: Algorithm = match algorithm {
-            Some(name) => name.parse().map_err(EntryProblem::Otp)?,
-            None => Algorithm::Sha1,
-        };
-        let (kind, default_digits) = match self {
-            KindName::Totp => (
-                OtpKind::Totp {
-                    period: period.unwrap_or(30),
-                },
-                6,
-            ),
-            KindName::Hotp => (
-                OtpKind::Hotp {
-                    counter: counter.unwrap_or(0),
-                },
-                6,
-            ),
-            KindName::Steam => (
-                OtpKind::Steam {
-                    period: period.unwrap_or(30),
-                },
-                STEAM_DIGITS,
-            ),
-        };
-        OtpParams::new(kind, algorithm, digits.unwrap_or(default_digits)).map_err(EntryProblem::Otp)
-    }
+    .params()?)
 }
 
 /// An OTP type name no format here reads, shortened for the message.
@@ -470,6 +513,7 @@ fn base32_secret(text: &str) -> Result<Secret, EntryProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::Field;
 
     #[test]
     fn split_name_follows_the_otpauth_label_rule() {
@@ -483,17 +527,21 @@ mod tests {
     fn fail_names_the_vault_would_refuse_are_refused_while_reading() {
         let secret = || Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid");
         let params = OtpParams::default_totp();
+        let field = |error: EntryProblem| match error {
+            EntryProblem::Field(error) => error.field,
+            other => panic!("not a name error: {other}"),
+        };
         assert_eq!(
-            account(" ", "", params, secret()).expect_err("no name"),
-            EntryProblem::NoName
+            field(account(" ", "", params, secret()).expect_err("no name")),
+            Field::Label
         );
         assert_eq!(
-            account("a\u{7}", "b", params, secret()).expect_err("bell"),
-            EntryProblem::ControlCharacters("issuer")
+            field(account("a\u{7}", "b", params, secret()).expect_err("bell")),
+            Field::Issuer
         );
         assert_eq!(
-            account("", &"x".repeat(257), params, secret()).expect_err("long"),
-            EntryProblem::NameTooLong("label")
+            field(account("", &"x".repeat(257), params, secret()).expect_err("long")),
+            Field::Label
         );
         let ok = account(" ACME ", " alice ", params, secret()).expect("trimmed");
         assert_eq!((ok.issuer.as_str(), ok.label.as_str()), ("ACME", "alice"));

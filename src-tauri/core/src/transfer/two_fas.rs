@@ -18,9 +18,12 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
-use super::error::{EntryProblem, ImportError, Position};
+use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
-use super::{Decoded, Format, Input, KindName, account, base32_secret, check_count, split_name};
+use super::{
+    Decoded, Format, Input, KindName, account, base32_secret, check_count, entry_params, kind_name,
+    split_name,
+};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "2fas";
@@ -82,32 +85,21 @@ impl Format for TwoFas {
 
 fn services_to_accounts(services: &[Value]) -> Result<Vec<OtpAuthUri>, ImportError> {
     check_count(services.len())?;
-    services
-        .iter()
-        .enumerate()
-        .map(|(i, value)| {
-            service(value).map_err(|problem| {
-                let names = Obj::of(value, "services[]").map_or(("", ""), |s| {
-                    let otp = s.object("otp").ok();
-                    (
-                        s.name_part("name"),
-                        otp.map_or("", |o| o.name_part("account")),
-                    )
-                });
-                ImportError::entry(Position::Entry(i + 1), names, problem)
-            })
-        })
-        .collect()
+    json::each_entry(services, service, |s| {
+        let account = s.object("otp").ok().map_or("", |o| o.name_part("account"));
+        (s.name_part("name"), account)
+    })
 }
 
 fn service(value: &Value) -> Result<OtpAuthUri, EntryProblem> {
     let service = Obj::of(value, "services[]")?;
     let otp = service.object("otp")?;
     let kind = match otp.opt_str("tokenType")? {
-        Some(name) => KindName::parse(name)?,
+        Some(name) => kind_name(name)?,
         None => KindName::Totp,
     };
-    let params = kind.params(
+    let params = entry_params(
+        kind,
         otp.opt_str("algorithm")?,
         otp.opt_u32("digits")?,
         otp.opt_u32("period")?,

@@ -14,6 +14,7 @@ mod account;
 mod index;
 mod keychain;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,6 +23,7 @@ pub use index::{Index, IndexError, SCHEMA_VERSION};
 pub use keychain::{KeychainError, KeyringStore, SecretStore};
 
 use crate::cognito::CognitoBinding;
+use crate::fields::{self, FieldError};
 use crate::otp::{Code, OtpKind, OtpParams, Secret};
 use crate::uri::OtpAuthUri;
 
@@ -96,14 +98,10 @@ pub enum VaultError {
         /// The existing account's id.
         id: AccountId,
     },
-    /// The label was empty, too long, or had control characters.
-    #[error("invalid {field}: {reason}")]
-    InvalidName {
-        /// `issuer` or `label`.
-        field: &'static str,
-        /// What is wrong.
-        reason: &'static str,
-    },
+    /// The issuer or the label was refused: too long, control characters, or both empty
+    /// ([`crate::fields::names`]).
+    #[error(transparent)]
+    InvalidName(#[from] FieldError),
     /// The keychain failed; the index is unchanged.
     #[error(transparent)]
     Keychain(#[from] KeychainError),
@@ -137,7 +135,7 @@ impl VaultError {
             VaultError::NotFound(_) => "not_found",
             VaultError::Ambiguous { .. } => "ambiguous",
             VaultError::Duplicate { .. } => "duplicate",
-            VaultError::InvalidName { .. } => "invalid_input",
+            VaultError::InvalidName(_) => "invalid_input",
             VaultError::Keychain(error) => error.kind(),
             VaultError::Index(_) | VaultError::AddRolledBackPartly { .. } => "index",
             VaultError::NoDataDir => "config",
@@ -208,20 +206,6 @@ pub fn now_unix() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-fn check_name(field: &'static str, text: &str, may_be_empty: bool) -> Result<(), VaultError> {
-    let invalid = |reason| Err(VaultError::InvalidName { field, reason });
-    if text.trim().is_empty() && !may_be_empty {
-        return invalid("it is empty");
-    }
-    if text.chars().count() > crate::uri::MAX_NAME_CHARS {
-        return invalid("it is longer than 256 characters");
-    }
-    if text.chars().any(char::is_control) {
-        return invalid("it contains control characters");
-    }
-    Ok(())
-}
-
 impl<S: SecretStore> Vault<S> {
     /// The vault in `data_dir` with secrets in `store`. Touches nothing until used.
     pub fn new(data_dir: impl Into<PathBuf>, store: S) -> Self {
@@ -248,6 +232,14 @@ impl<S: SecretStore> Vault<S> {
         resolve(&accounts, query).map(|i| accounts[i].clone())
     }
 
+    /// The account with exactly this id.
+    pub fn find_id(&self, id: &AccountId) -> Result<Account, VaultError> {
+        self.accounts()?
+            .into_iter()
+            .find(|a| &a.id == id)
+            .ok_or_else(|| VaultError::NotFound(id.to_string()))
+    }
+
     /// Stores a new account: secret in the keychain first, then the index entry.
     pub fn add(&self, new: NewAccount) -> Result<Account, VaultError> {
         let NewAccount {
@@ -258,9 +250,7 @@ impl<S: SecretStore> Vault<S> {
             state,
             cognito,
         } = new;
-        let (issuer, label) = (issuer.trim().to_owned(), label.trim().to_owned());
-        check_name("issuer", &issuer, true)?;
-        check_name("label", &label, !issuer.is_empty())?;
+        let (issuer, label) = fields::names(&issuer, &label)?;
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
         if let Some(existing) = accounts.iter().find(|a| same_name(a, &issuer, &label)) {
@@ -345,13 +335,8 @@ impl<S: SecretStore> Vault<S> {
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
         let position = resolve(&accounts, query)?;
-        let issuer = issuer.map_or_else(
-            || accounts[position].issuer.clone(),
-            |i| i.trim().to_owned(),
-        );
-        let label = label.trim().to_owned();
-        check_name("issuer", &issuer, true)?;
-        check_name("label", &label, !issuer.is_empty())?;
+        let issuer = issuer.unwrap_or_else(|| accounts[position].issuer.clone());
+        let (issuer, label) = fields::names(&issuer, &label)?;
         if let Some(other) = accounts
             .iter()
             .enumerate()
@@ -370,8 +355,16 @@ impl<S: SecretStore> Vault<S> {
         Ok(renamed)
     }
 
-    /// Moves the account with this id to `position` in the stored order (clamped to the end).
-    pub fn move_to(&self, id: &AccountId, position: usize) -> Result<(), VaultError> {
+    /// Moves the account with this id to `shown_index` in a list that leaves out the `hidden`
+    /// accounts (the app hides accounts whose deletion can still be undone): just before the
+    /// shown account now at that place, or to the end. With nothing hidden, `shown_index` is
+    /// the stored position (clamped to the end).
+    pub fn move_to(
+        &self,
+        id: &AccountId,
+        shown_index: usize,
+        hidden: &HashSet<AccountId>,
+    ) -> Result<(), VaultError> {
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
         let from = accounts
@@ -379,7 +372,13 @@ impl<S: SecretStore> Vault<S> {
             .position(|a| &a.id == id)
             .ok_or_else(|| VaultError::NotFound(id.to_string()))?;
         let account = accounts.remove(from);
-        accounts.insert(position.min(accounts.len()), account);
+        let position = accounts
+            .iter()
+            .filter(|a| !hidden.contains(&a.id))
+            .nth(shown_index)
+            .and_then(|anchor| accounts.iter().position(|a| a.id == anchor.id))
+            .unwrap_or(accounts.len());
+        accounts.insert(position, account);
         Ok(self.index.save(&lock, &accounts)?)
     }
 

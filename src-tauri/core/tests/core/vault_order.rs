@@ -1,5 +1,6 @@
 //! The stored order (manual moves, sort by name) and the next code listed with the current one.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use cogauth_core::{
@@ -45,13 +46,37 @@ fn move_to_reorders_and_clamps_past_the_end() {
     let a = add(&vault, "A", "a", totp);
     add(&vault, "B", "b", totp);
     let c = add(&vault, "C", "c", totp);
-    vault.move_to(&c.id, 0).unwrap();
+    vault.move_to(&c.id, 0, &HashSet::new()).unwrap();
     assert_eq!(names(&vault), ["C:c", "A:a", "B:b"]);
-    vault.move_to(&a.id, 99).unwrap();
+    vault.move_to(&a.id, 99, &HashSet::new()).unwrap();
     assert_eq!(names(&vault), ["C:c", "B:b", "A:a"]);
     let unknown = AccountId::parse("00000000000000ff").unwrap();
-    assert_eq!(vault.move_to(&unknown, 0).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        vault
+            .move_to(&unknown, 0, &HashSet::new())
+            .unwrap_err()
+            .kind(),
+        "not_found"
+    );
     assert_eq!(names(&vault), ["C:c", "B:b", "A:a"]);
+}
+
+#[test]
+fn move_to_counts_only_the_shown_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(&dir);
+    let totp = OtpKind::Totp { period: 30 };
+    let a = add(&vault, "", "a", totp);
+    let b = add(&vault, "", "b", totp);
+    add(&vault, "", "c", totp);
+    let d = add(&vault, "", "d", totp);
+    let hidden = HashSet::from([b.id.clone()]);
+    // Shown: a, c, d. Moving d to shown place 1 puts it before c: stored a, b, d, c.
+    vault.move_to(&d.id, 1, &hidden).unwrap();
+    assert_eq!(names(&vault), ["a", "b", "d", "c"]);
+    // Moving a to the last shown place: after c.
+    vault.move_to(&a.id, 2, &hidden).unwrap();
+    assert_eq!(names(&vault), ["b", "d", "c", "a"]);
 }
 
 #[test]

@@ -1,0 +1,57 @@
+//! The one reader of what the CLI takes on stdin: URIs, secrets, passwords, client secrets and
+//! the codes Cognito asks for, one per line, in the order the command documents.
+//!
+//! The rule, the same for every value: a value is one line; its line end (`\n` or `\r\n`) is
+//! removed and nothing else, so spaces are part of a password. An empty line, or the end of
+//! stdin, where a value is expected is an error naming the value. A line is at most
+//! [`MAX_LINE`] bytes. Lines are read into a zeroizing buffer reserved up front, so that no
+//! copy of a secret is left behind in freed memory.
+
+use std::io::{BufRead, Read};
+
+use zeroize::Zeroizing;
+
+use crate::error::CliError;
+
+/// The longest line read, in bytes (a value, not a file: files are read by `import`).
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Standard input, read a line at a time.
+pub struct Stdin {
+    input: std::io::StdinLock<'static>,
+}
+
+impl Stdin {
+    /// Locks stdin for this command.
+    pub fn lock() -> Self {
+        Stdin {
+            input: std::io::stdin().lock(),
+        }
+    }
+
+    /// The next line, without its line end; `what` names it in errors ("password").
+    pub fn line(&mut self, what: &str) -> Result<Zeroizing<String>, CliError> {
+        let mut line = Zeroizing::new(String::with_capacity(MAX_LINE + 2));
+        let read = (&mut self.input)
+            .take(MAX_LINE as u64 + 2)
+            .read_line(&mut line)
+            .map_err(|e| CliError::input(format!("cannot read the {what} from stdin: {e}")))?;
+        if line.len() > MAX_LINE && !line.ends_with('\n') {
+            return Err(CliError::input(format!(
+                "the {what} on stdin is longer than {} KiB",
+                MAX_LINE / 1024
+            )));
+        }
+        if read == 0 {
+            return Err(CliError::input(format!(
+                "the {what} was expected on stdin (one line)"
+            )));
+        }
+        let end = line.trim_end_matches('\n').trim_end_matches('\r').len();
+        line.truncate(end);
+        if line.is_empty() {
+            return Err(CliError::input(format!("the {what} on stdin is empty")));
+        }
+        Ok(line)
+    }
+}
