@@ -5,13 +5,19 @@
 //! 30 s period whose truncated value is written in Steam's 26-letter alphabet, five characters.
 //!
 //! Generation is pure: the time is always an argument, so callers own the clock and tests can
-//! fix it. HMAC comes from the RustCrypto crates; the truncation is the RFC's few lines, checked
-//! against the RFC vectors and `oathtool`. (totp-rs refuses the 80-bit secrets many services
-//! issue and has no HOTP, so it would have been a wrapper around the same few lines.)
+//! fix it. The codes themselves come from totp-rs (HMAC, truncation, digits, Steam letters);
+//! this module keeps what totp-rs does not: the [`Secret`] type, base32 as people write it, and
+//! the checks on settings. Every code, TOTP included, is totp-rs's TOTP evaluated with a 1 s
+//! step at T = the counter, which is RFC 6238's definition read backwards (HOTP(K, C) =
+//! TOTP(K, T = C, X = 1 s), the identity `oathtool --totp -s 1s` uses too): totp-rs has no
+//! HOTP of its own, and this way one path serves HOTP, TOTP and Steam for any `u64` counter.
+//! Its `build` refuses secrets under 128 bits, which many services issue (80 bits), so the
+//! generator is made with `build_noncompliant` once [`Secret`] and [`OtpParams::new`] have done
+//! the checking. Checked against the RFC vectors, `oathtool` and independently computed Steam
+//! codes.
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -294,7 +300,6 @@ pub struct OtpParams {
 
 /// Digits of a Steam Guard code.
 pub const STEAM_DIGITS: u32 = 5;
-const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
 
 impl OtpParams {
     /// Checks the combination: digits 6–8 (Steam: 5), period ≥ 1 s, Steam only with SHA1.
@@ -332,9 +337,11 @@ impl OtpParams {
     /// The usual TOTP: SHA1, 6 digits, 30 s.
     pub fn default_totp() -> Self {
         OtpParams {
-            kind: OtpKind::Totp { period: 30 },
-            algorithm: Algorithm::Sha1,
-            digits: 6,
+            kind: OtpKind::Totp {
+                period: crate::fields::DEFAULT_PERIOD,
+            },
+            algorithm: Algorithm::default(),
+            digits: crate::fields::DEFAULT_DIGITS,
         }
     }
 
@@ -390,55 +397,40 @@ pub struct Window {
     pub valid_until: u64,
 }
 
-fn hmac_digest(algorithm: Algorithm, key: &[u8], message: &[u8]) -> Zeroizing<Vec<u8>> {
-    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Zeroizing<Vec<u8>> {
-        // HMAC accepts keys of any length (RFC 2104 hashes long keys and pads short ones), so
-        // new_from_slice cannot fail for it.
-        let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(key) else {
-            unreachable!("HMAC takes keys of any length")
-        };
-        mac.update(message);
-        Zeroizing::new(mac.finalize().into_bytes().to_vec())
-    }
-    match algorithm {
-        Algorithm::Sha1 => run::<Hmac<sha1::Sha1>>(key, message),
-        Algorithm::Sha256 => run::<Hmac<sha2::Sha256>>(key, message),
-        Algorithm::Sha512 => run::<Hmac<sha2::Sha512>>(key, message),
-    }
-}
-
-/// RFC 4226 section 5.3: the 31-bit value picked out of the HMAC by its last nibble.
-fn truncated(secret: &Secret, algorithm: Algorithm, counter: u64) -> u32 {
-    let digest = hmac_digest(algorithm, secret.expose(), &counter.to_be_bytes());
-    let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let bytes = [
-        digest[offset],
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ];
-    u32::from_be_bytes(bytes) & 0x7fff_ffff
+/// The code for one HOTP counter (or TOTP time step), from totp-rs.
+///
+/// totp-rs is asked for its TOTP at T = `counter` with a 1 s step: T / 1 = `counter`, the only
+/// arithmetic it does on the time, so every `u64` works. Its copy of the key is wiped when the
+/// generator is dropped (the crate's `zeroize` feature).
+fn code(secret: &Secret, algorithm: totp_rs::Algorithm, digits: u8, counter: u64) -> String {
+    totp_rs::Builder::new()
+        .with_algorithm(algorithm)
+        .with_digits(digits)
+        .with_skew(0)
+        .with_step_duration(1)
+        .with_secret(secret.expose())
+        .build_noncompliant()
+        .generate(counter)
+        .to_string()
 }
 
 /// An HOTP code: `digits` decimal digits, zero-padded.
 pub fn hotp(secret: &Secret, algorithm: Algorithm, counter: u64, digits: u32) -> String {
-    // Callers pass validated settings (6–8); the clamp keeps a stray value from asking for
-    // an absurd width or overflowing the modulus.
-    let digits = digits.clamp(1, 9);
-    let modulus = 10u64.pow(digits);
-    let value = u64::from(truncated(secret, algorithm, counter)) % modulus;
-    format!("{value:0width$}", width = digits as usize)
+    // Callers pass validated settings (6–8); the clamp keeps a stray value from asking totp-rs
+    // for 10^10 or more, which does not fit its u32 and panics.
+    let digits = digits.clamp(1, 9) as u8;
+    let algorithm = match algorithm {
+        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
+        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
+        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
+    };
+    code(secret, algorithm, digits, counter)
 }
 
 /// A Steam Guard code for the given time step.
 pub fn steam(secret: &Secret, counter: u64) -> String {
-    let mut value = truncated(secret, Algorithm::Sha1, counter);
-    let mut code = String::with_capacity(STEAM_DIGITS as usize);
-    for _ in 0..STEAM_DIGITS {
-        code.push(char::from(STEAM_ALPHABET[(value % 26) as usize]));
-        value /= 26;
-    }
-    code
+    let digits = STEAM_DIGITS as u8;
+    code(secret, totp_rs::Algorithm::Steam, digits, counter)
 }
 
 #[cfg(test)]
@@ -591,5 +583,96 @@ mod tests {
         let code = params.generate(&secret(RFC4226_KEY), u64::MAX);
         assert_eq!(code.counter, u64::MAX);
         assert_eq!(code.window.map(|w| w.valid_until), Some(u64::MAX));
+    }
+
+    // The edge cases of generating through totp-rs. Expected values from `oathtool` (the
+    // command in each comment) and, where it cannot go, Python's hmac with the RFC truncation.
+
+    #[test]
+    fn hotp_counter_extremes() {
+        let key = secret(RFC4226_KEY);
+        // oathtool --hotp -c 0 / -c 18446744073709551614 / -c 18446744073709551615
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 6), "755224");
+        assert_eq!(hotp(&key, Algorithm::Sha1, u64::MAX - 1, 6), "488204");
+        assert_eq!(hotp(&key, Algorithm::Sha1, u64::MAX, 6), "094451");
+        // oathtool --totp=sha512 -s 1s --now=@9223372036854775807 (its time is an i64)
+        assert_eq!(hotp(&key, Algorithm::Sha512, i64::MAX as u64, 6), "447857");
+        // Beyond oathtool's i64 time: Python.
+        assert_eq!(hotp(&key, Algorithm::Sha256, u64::MAX, 8), "27790413");
+        assert_eq!(hotp(&key, Algorithm::Sha512, u64::MAX, 8), "11381515");
+        let params =
+            OtpParams::new(OtpKind::Hotp { counter: u64::MAX }, Algorithm::Sha1, 6).expect("valid");
+        let code = params.generate(&key, 0);
+        assert_eq!((code.value.as_str(), code.counter), ("094451", u64::MAX));
+        assert_eq!(code.window, None);
+    }
+
+    #[test]
+    fn eighty_bit_secret_and_every_digit_count() {
+        // 10 bytes: below totp-rs's own 128-bit floor, accepted here.
+        let key = Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid");
+        assert_eq!(key.expose().len() * 8, MIN_SECRET_BITS);
+        // oathtool -b --totp --now=@1700000000
+        let totp = OtpParams::default_totp();
+        assert_eq!(totp.generate(&key, 1_700_000_000).value, "324550");
+        // oathtool -b --hotp -c 0; oathtool -b --totp=sha256 -s 1s --now=@1 --digits=7
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 6), "282760");
+        let seven = OtpParams::new(OtpKind::Hotp { counter: 1 }, Algorithm::Sha256, 7).expect("ok");
+        assert_eq!(seven.generate(&key, 0).value, "6344551");
+        // Widths OtpParams refuses still come out right from `hotp` (oathtool does only 6-8:
+        // Python), and out-of-range widths are clamped to 1..=9 instead of panicking in totp-rs.
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 5), "82760");
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 9), "363282760");
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 0), "0");
+        assert_eq!(hotp(&key, Algorithm::Sha1, 0, 12), "363282760");
+    }
+
+    #[test]
+    fn one_second_and_longest_periods() {
+        let key = Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid");
+        // Period 1 s: the counter is the time. oathtool -b --totp=sha256 -s 1s --now=@1 --digits=7
+        let one = OtpParams::new(OtpKind::Totp { period: 1 }, Algorithm::Sha256, 7).expect("ok");
+        let code = one.generate(&key, 1);
+        assert_eq!((code.value.as_str(), code.counter), ("6344551", 1));
+        // Period u32::MAX at u64::MAX: step 4294967297.
+        // oathtool -b --totp=sha512 -s 1s --now=@4294967297 --digits=8
+        let long =
+            OtpParams::new(OtpKind::Totp { period: u32::MAX }, Algorithm::Sha512, 8).expect("ok");
+        let code = long.generate(&key, u64::MAX);
+        assert_eq!(
+            (code.value.as_str(), code.counter),
+            ("80804340", 4_294_967_297)
+        );
+        // oathtool -b --totp=sha512 -s 4294967295s --now=@9223372036854775807 --digits=8
+        assert_eq!(long.generate(&key, i64::MAX as u64).value, "29874262");
+        assert_eq!(
+            code.window,
+            Some(Window {
+                valid_from: 4_294_967_297 * u64::from(u32::MAX),
+                valid_until: u64::MAX,
+            })
+        );
+    }
+
+    #[test]
+    fn longest_secret() {
+        let bytes: Vec<u8> = (0..MAX_SECRET_BYTES).map(|i| (i * 37 + 11) as u8).collect();
+        let key = secret(&bytes);
+        // oathtool --hotp -c 7 <hex>; oathtool --totp=sha512 -s 1s --now=@7 --digits=8 <hex>
+        assert_eq!(hotp(&key, Algorithm::Sha1, 7, 6), "140630");
+        assert_eq!(hotp(&key, Algorithm::Sha512, 7, 8), "97455540");
+    }
+
+    #[test]
+    fn steam_at_the_counter_extremes() {
+        // Python, as in steam_vectors.
+        let key = Secret::from_base32("JBSWY3DPEHPK3PXP").expect("valid");
+        assert_eq!(steam(&key, 0), "VH8YJ");
+        assert_eq!(steam(&key, u64::MAX), "8P6C8");
+        let params = OtpParams::new(OtpKind::Steam { period: 1 }, Algorithm::Sha1, 5).expect("ok");
+        assert_eq!(params.generate(&key, u64::MAX).value, "8P6C8");
+        // `steam` takes the 30 s step: steam_vectors' code at 1_700_000_000.
+        let steam_key = Secret::from_base32("JRZCL47CMXVOQMNPZR2F7J4RGI").expect("valid");
+        assert_eq!(steam(&steam_key, 1_700_000_000 / 30), "747JR");
     }
 }
