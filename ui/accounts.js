@@ -1,15 +1,18 @@
-// The account list: every account with its live code, the search box, the manual order (drag
-// and drop, or Alt+arrows), the backup reminder, and each row's actions (copy, next HOTP code,
-// rename, delete with undo, show for another device, finish a pending enrolment).
+// The account list on screen: the rows with their live codes, the search box, the manual
+// order (drag and drop, or Alt+arrows), the backup reminder, and each row's actions (copy,
+// next HOTP code, rename, delete with undo, show for another device, finish a pending
+// enrolment).
 //
-// Data comes only through ipc.js. Rows are kept by account id and updated in place, and a row
-// whose account did not change is not written to, so a refresh never steals keyboard focus or
-// scroll position and stays cheap with a thousand accounts. The list is fetched again when the
-// first shown code expires, when the window regains focus or becomes visible, and every few
-// seconds while no shown code expires on its own (accounts added with the CLI show up by
-// themselves). Between fetches, a tick once a second moves the seconds, the countdown bars and
-// the next code: the bars step once a second instead of animating, so an idle window repaints
-// once a second and not sixty times (a software-rendered WebKit spent most of a core on them).
+// What to show and when is decided in accounts-state.js (plain functions, unit-tested); this
+// module keeps the rows' DOM nodes, calls ipc.js and applies those decisions. Rows are kept by
+// account id and updated in place, and a row whose account did not change is not written to,
+// so a refresh never steals keyboard focus or scroll position and stays cheap with a thousand
+// accounts. The list is fetched again when the first shown code expires, when the window
+// regains focus or becomes visible, and every few seconds while no shown code expires on its
+// own (accounts added with the CLI show up by themselves). Between fetches, a tick once a
+// second moves the seconds, the countdown bars and the next code: the bars step once a second
+// instead of animating, so an idle window repaints once a second and not sixty times (a
+// software-rendered WebKit spent most of a core on them).
 //
 // Keyboard: one row at a time is in the Tab order, with its buttons (a roving tabindex, so a
 // thousand rows are not a thousand Tab stops); arrows, Home and End move between the rows that
@@ -19,28 +22,16 @@ import {
   copyCode, deleteAccount, listAccounts, moveAccount, nextHotp, sortAccounts, uiReady, undoDelete,
 } from './ipc.js';
 import {
-  accountName, announce, byId, groupCode, inputById, setAttribute, setHidden, setText, whileBusy,
-} from './dom.js';
+  activeAfter, backupReminder, coalesced, copyRefusal, countdown, dropIndex, dropsAfter, inOrder,
+  isNavigationKey, keyMoveIndex, listPlaceholder, markDeleted, matchesSearch, moveAnchor,
+  moveSummary, navigate, neighbourAfterDelete, nextRefreshDelay, nextTickDelay, problemModel,
+  ROW_KEYS, rowModel, rowsToTick, searchSummary, searchTerms, unmarkDeleted, wallClockMarks,
+  withoutDeleted,
+} from './accounts-state.js';
+import { announce, byId, inputById, setAttribute, setHidden, setText, whileBusy } from './dom.js';
+import { accountName, groupCode } from './format.js';
 import { confirmDelete, renameDialogFor, showReveal } from './dialogs.js';
 import { showToast } from './toast.js';
-
-/** Poll interval while no shown code expires on its own (empty list, HOTP only, errors). */
-const IDLE_REFRESH_MS = 5000;
-/** Refresh this long after a code's window ends, so the shell surely computes the next one. */
-const EXPIRY_MARGIN_MS = 150;
-/** From this many seconds left the countdown turns to the warning colour and the next code shows. */
-const ENDING_SECONDS = 5;
-/** Shown where a code would be when there is none. */
-const NO_CODE = '––– –––';
-
-/** Hints shown under a failure, by CommandError kind. The message itself comes from Rust. */
-const HINTS = {
-  keychain_locked: 'Unlock your keychain (login keyring), then try again.',
-  keychain_unavailable: 'CogAuth keeps secrets in the system keychain. Start it (on Linux: a Secret Service such as GNOME Keyring), then try again.',
-  config: 'Set COGAUTH_DATA_DIR to the folder that should hold your accounts, then restart CogAuth.',
-  index: 'The account list file could not be read. It has not been changed.',
-  no_backend: 'Start CogAuth itself rather than opening this page in a browser.',
-};
 
 const elements = {
   accounts: byId('accounts'),
@@ -67,15 +58,11 @@ const elements = {
 let hooks;
 /** @type {Map<string, RowView>} */
 const rows = new Map();
-/** Accounts deleted in this run: not shown even if a list fetched before the delete says so. */
-const deleted = new Set();
+/** Accounts deleted in this run (see withoutDeleted). */
+let deleted = /** @type {ReadonlySet<string>} */ (new Set());
 /** The row in the Tab order. @type {RowView | null} */
 let activeRow = null;
 let refreshTimer = 0;
-/** @type {Promise<void> | null} */
-let loading = null;
-/** @type {Promise<void> | null} */
-let queued = null;
 /** Whether the first answer was shown (and the shell told). */
 let readySent = false;
 /**
@@ -84,14 +71,9 @@ let readySent = false;
  * @type {Record<string, number>}
  */
 const startupMarks = { script: performance.now() };
-/** Moves are sent one after the other; while any is unanswered, refreshes keep the DOM order. */
-let moveChain = Promise.resolve();
-let movesInFlight = 0;
-/** @type {RowView | null} */
-let dragged = null;
-/** @type {{row: RowView, after: boolean} | null} */
-let dropMarker = null;
-/** The backup reminder the user dismissed ("last_backup:added_since"); it returns when that changes. */
+/** The row being dragged, and where it would drop. */
+let drag = /** @type {{row: RowView, marker: {row: RowView, after: boolean} | null} | null} */ (null);
+/** The backup reminder the user dismissed (its key); it returns when that changes. */
 let dismissedBackup = '';
 
 /** One row of the list, bound to its DOM nodes. */
@@ -122,8 +104,8 @@ class RowView {
     this.account = null;
     /** The HOTP code last shown or copied in this run; the list carries none for HOTP. */
     this.hotpCode = '';
-    /** Issuer and label in lower case, for the search. */
-    this.haystack = '';
+    /** What the search looks in. */
+    this.searchKey = '';
     /** What update() last drew, to skip unchanged rows. */
     this.drawn = '';
     /** Whether the row is on screen (or near it): only those are ticked each second. */
@@ -140,57 +122,33 @@ class RowView {
     if (drawn === this.drawn) return;
     this.drawn = drawn;
     this.account = account;
-    const { issuer, label, kind, code, next, error, state } = account;
-    const name = accountName(account);
+    const model = rowModel(account, this.hotpCode);
+    this.searchKey = model.searchKey;
 
-    setText(this.issuer, issuer || label);
-    setText(this.label, issuer ? label : '');
-    setHidden(this.label, !issuer);
-    this.haystack = `${issuer}\n${label}`.toLowerCase();
-    this.root.classList.toggle('pending', state === 'pending');
+    setText(this.issuer, model.title);
+    setText(this.label, model.subtitle);
+    setHidden(this.label, !model.subtitle);
+    this.root.classList.toggle('pending', model.pending);
+    setText(this.code, model.code);
+    this.root.classList.toggle('no-code', !model.hasCode);
+    setText(this.note, model.note);
+    setHidden(this.note, !model.note);
+    this.root.classList.toggle('has-error', model.hasError);
+    setText(this.nextCode, model.nextCode);
+    setAttribute(this.root, 'aria-label', model.label);
 
-    const value = kind === 'hotp' ? this.hotpCode : code?.value ?? '';
-    let note = '';
-    let spoken;
-    if (value) {
-      const grouped = groupCode(value);
-      setText(this.code, grouped);
-      spoken = `code ${grouped}`;
-    } else {
-      setText(this.code, NO_CODE);
-      if (error) {
-        note = error.message;
-        spoken = `no code: ${error.message}`;
-      } else if (kind === 'hotp') {
-        note = 'Counter-based: press “Next code” for a code.';
-        spoken = 'counter-based, no code shown';
-      } else {
-        spoken = 'no code';
-      }
-    }
-    this.root.classList.toggle('no-code', !value);
-    if (state === 'pending') {
-      note = `Enrolment not finished${account.pending_reason ? `: ${account.pending_reason}` : '.'} ${note}`.trim();
-    }
-    setText(this.note, note);
-    setHidden(this.note, !note);
-    this.root.classList.toggle('has-error', Boolean(error));
-    setText(this.nextCode, next ? groupCode(next.value) : '');
-    setAttribute(this.root, 'aria-label', `${name}, ${spoken}`);
+    setHidden(this.hotpNext, !model.show.hotpNext);
+    setHidden(this.finish, !model.show.finish);
+    setHidden(this.reveal, !model.show.reveal);
+    setAttribute(this.hotpNext, 'aria-label', model.names.hotpNext);
+    setAttribute(this.finish, 'aria-label', model.names.finish);
+    setAttribute(this.rename, 'aria-label', model.names.rename);
+    setAttribute(this.reveal, 'aria-label', model.names.reveal);
+    setAttribute(this.delete, 'aria-label', model.names.delete);
 
-    setHidden(this.hotpNext, kind !== 'hotp' || state !== 'active');
-    setHidden(this.finish, state !== 'pending' || !account.cognito);
-    setHidden(this.reveal, state === 'pending');
-    setAttribute(this.hotpNext, 'aria-label', `Next code for ${name}`);
-    setAttribute(this.finish, 'aria-label', `Finish enrolment of ${name}`);
-    setAttribute(this.rename, 'aria-label', `Rename ${name}`);
-    setAttribute(this.reveal, 'aria-label', `Show ${name} for another device`);
-    setAttribute(this.delete, 'aria-label', `Delete ${name}`);
-
-    const timed = Boolean(code?.valid_until);
-    setHidden(this.countdown, !timed);
-    setHidden(this.seconds, !timed);
-    if (!timed) setHidden(this.next, true);
+    setHidden(this.countdown, !model.timed);
+    setHidden(this.seconds, !model.timed);
+    if (!model.timed) setHidden(this.next, true);
     this.tick(Date.now());
   }
 
@@ -199,16 +157,13 @@ class RowView {
    * @param {number} nowMs
    */
   tick(nowMs) {
-    const code = this.account?.code;
-    if (!code?.valid_until || code.valid_from === undefined) return;
-    const left = Math.max(0, code.valid_until - nowMs / 1000);
-    const seconds = Math.ceil(left);
-    const ending = left <= ENDING_SECONDS;
-    setText(this.seconds, `${seconds}s`);
-    this.root.classList.toggle('ending', ending);
-    setHidden(this.next, !(ending && this.account?.next));
+    const state = countdown(this.account, nowMs);
+    if (!state) return;
+    setText(this.seconds, `${state.seconds}s`);
+    this.root.classList.toggle('ending', state.ending);
+    setHidden(this.next, !state.showNext);
     // CSSOM writes are allowed by the CSP (style-src 'self'); style attributes are not.
-    const scale = `scaleX(${Math.min(1, seconds / (code.valid_until - code.valid_from))})`;
+    const scale = `scaleX(${state.scale})`;
     if (this.fill.style.transform !== scale) this.fill.style.transform = scale;
   }
 
@@ -226,12 +181,12 @@ class RowView {
 function render(list) {
   elements.problem.hidden = true;
   const focused = document.activeElement;
-  const terms = searchTerms();
+  const terms = searchTerms(elements.search.value);
+  const keepOrder = moves.pending() > 0;
   const seen = new Set();
   /** @type {Element | null} */
   let previous = null;
-  for (const account of list.accounts) {
-    if (deleted.has(account.id)) continue;
+  for (const account of withoutDeleted(list.accounts, deleted)) {
     seen.add(account.id);
     let row = rows.get(account.id);
     if (!row) {
@@ -239,10 +194,10 @@ function render(list) {
       rows.set(account.id, row);
     }
     row.update(account);
-    setHidden(row.root, !matches(row, terms));
+    setHidden(row.root, !matchesSearch(row.searchKey, terms));
     // Keep DOM order equal to the stored order without detaching rows that are in place
     // (detaching drops focus). While a move is unanswered the DOM already shows the new order.
-    if (movesInFlight === 0) {
+    if (!keepOrder) {
       const expected = previous ? previous.nextElementSibling : elements.accounts.firstElementChild;
       if (expected !== row.root) elements.accounts.insertBefore(row.root, expected);
     } else if (!row.root.isConnected) {
@@ -273,18 +228,18 @@ function dropRow(row) {
 
 /** Empty state, "no match", and which row is in the Tab order. */
 function showListState() {
-  const empty = rows.size === 0;
+  const shown = shownIds();
+  const { empty, noMatch } = listPlaceholder(rows.size, shown.length);
   setHidden(elements.accounts, empty);
   setHidden(elements.empty, !empty);
-  const firstShown = elements.accounts.querySelector(':scope > li:not([hidden])');
-  setHidden(elements.noMatch, empty || firstShown !== null);
-  if (!activeRow || activeRow.root.hidden) setActiveRow(rowOf(firstShown));
+  setHidden(elements.noMatch, !noMatch);
+  setActiveRow(rows.get(activeAfter(activeRow?.id ?? null, shown) ?? '') ?? null);
 }
 
 /** @param {import('./ipc.js').CommandError} error */
 function showProblem(error) {
-  elements.problemMessage.textContent = error.message;
-  const hint = HINTS[error.kind] ?? '';
+  const { message, hint } = problemModel(error);
+  elements.problemMessage.textContent = message;
   elements.problemHint.textContent = hint;
   elements.problemHint.hidden = !hint;
   elements.problem.hidden = false;
@@ -295,18 +250,11 @@ function showProblem(error) {
 
 /** @param {import('./ipc.js').BackupState | null} backup */
 function showBackupReminder(backup) {
-  const key = backup && backup.added_since > 0 ? `${backup.last_backup}:${backup.added_since}` : '';
-  const show = Boolean(key) && key !== dismissedBackup;
-  if (backup && show) {
-    const count = backup.added_since;
-    const since = backup.last_backup === null
-      ? 'never'
-      : new Date(backup.last_backup * 1000).toLocaleDateString(undefined, { dateStyle: 'medium' });
-    setText(elements.bannerText,
-      `${count} account${count === 1 ? '' : 's'} added since your last backup (${since}).`);
-  }
-  elements.banner.dataset.key = key;
-  setHidden(elements.banner, !show);
+  const reminder = backupReminder(backup, dismissedBackup, (unix) => new Date(unix * 1000)
+    .toLocaleDateString(undefined, { dateStyle: 'medium' }));
+  if (reminder.show) setText(elements.bannerText, reminder.text);
+  elements.banner.dataset.key = reminder.key;
+  setHidden(elements.banner, !reminder.show);
 }
 
 // Refreshing
@@ -316,44 +264,24 @@ function showBackupReminder(backup) {
  * after it, so what the caller just changed is surely in the answer it waits for.
  * @returns {Promise<void>}
  */
-export function refresh() {
-  if (loading) {
-    queued ??= loading.then(() => {
-      queued = null;
-      return refresh();
-    });
-    return queued;
-  }
-  loading = load().finally(() => { loading = null; });
-  return loading;
-}
+export const refresh = coalesced(load);
 
 async function load() {
   window.clearTimeout(refreshTimer);
-  let delay = IDLE_REFRESH_MS;
+  let delay;
   try {
     if (!readySent) startupMarks.list_asked = performance.now();
     const list = await listAccounts();
     if (!readySent) startupMarks.list_answered = performance.now();
     render(list);
     if (!readySent) startupMarks.rendered = performance.now();
-    delay = nextRefreshDelay();
+    delay = nextRefreshDelay([...rows.values()].map((row) => row.account), Date.now());
   } catch (error) {
     showProblem(/** @type {import('./ipc.js').CommandError} */ (error));
+    delay = nextRefreshDelay([], Date.now());
   }
   if (!readySent) firstAnswerShown();
   refreshTimer = window.setTimeout(refresh, delay);
-}
-
-/** Milliseconds until the first shown code expires, or the idle interval. */
-function nextRefreshDelay() {
-  let earliest = Infinity;
-  for (const row of rows.values()) {
-    const until = row.account?.code?.valid_until;
-    if (until !== undefined && until < earliest) earliest = until;
-  }
-  if (earliest === Infinity) return IDLE_REFRESH_MS;
-  return Math.max(250, earliest * 1000 - Date.now() + EXPIRY_MARGIN_MS);
 }
 
 /**
@@ -365,12 +293,8 @@ function firstAnswerShown() {
   announce(rows.size === 0 && elements.problem.hidden ? 'No accounts yet.' : '');
   window.requestAnimationFrame(() => window.setTimeout(() => {
     startupMarks.painted = performance.now();
-    // Wall-clock milliseconds, comparable with the shell's and the benchmark's clocks.
-    const marks = Object.fromEntries(Object.entries(startupMarks)
-      .map(([name, ms]) => [name, performance.timeOrigin + ms]));
-    marks.navigation = performance.timeOrigin;
     // Only a measurement hook: the page works the same if the shell does not answer.
-    uiReady(marks).catch(() => {});
+    uiReady(wallClockMarks(startupMarks, performance.timeOrigin)).catch(() => {});
   }, 0));
 }
 
@@ -390,42 +314,23 @@ const onScreen = new IntersectionObserver((entries) => {
 }, { rootMargin: '200px 0px' });
 
 /**
- * Moves the seconds and bar of every row on screen once a second, just after each whole second; nothing is
- * drawn while the window is minimised or covered (visibilitychange refreshes on return).
+ * Moves the seconds and bar of every row on screen once a second, just after each whole
+ * second; nothing is drawn while the window is minimised or covered (visibilitychange
+ * refreshes on return).
  */
 function tickEverySecond() {
   const now = Date.now();
-  if (document.visibilityState === 'visible') {
-    for (const row of rows.values()) {
-      if (row.onScreen) row.tick(now);
-    }
-  }
-  window.setTimeout(tickEverySecond, 1000 - (now % 1000) + 20);
+  for (const row of rowsToTick(rows.values(), document.visibilityState === 'visible')) row.tick(now);
+  window.setTimeout(tickEverySecond, nextTickDelay(now));
 }
 
 // Search
 
-/** @returns {string[]} the search words, lower case */
-function searchTerms() {
-  return elements.search.value.toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-/**
- * @param {RowView} row
- * @param {string[]} terms
- */
-function matches(row, terms) {
-  return terms.every((term) => row.haystack.includes(term));
-}
-
 function applySearch() {
-  const terms = searchTerms();
-  for (const row of rows.values()) setHidden(row.root, !matches(row, terms));
+  const terms = searchTerms(elements.search.value);
+  for (const row of rows.values()) setHidden(row.root, !matchesSearch(row.searchKey, terms));
   showListState();
-  if (terms.length) {
-    const shown = elements.accounts.querySelectorAll(':scope > li:not([hidden])').length;
-    announce(`${shown} of ${rows.size} account${rows.size === 1 ? '' : 's'} shown.`);
-  }
+  if (terms.length) announce(searchSummary(shownIds().length, rows.size));
 }
 
 /** Empties the search box, showing every row again. */
@@ -440,19 +345,26 @@ function onSearchKey(event) {
     event.preventDefault();
     clearSearch();
   } else if (event.key === 'ArrowDown') {
-    const first = elements.accounts.querySelector(':scope > li:not([hidden])');
-    if (first instanceof HTMLElement) {
+    const first = rows.get(shownIds()[0] ?? '');
+    if (first) {
       event.preventDefault();
-      first.focus();
+      first.root.focus();
     }
   }
 }
 
 // Keyboard focus
 
-/** @returns {HTMLElement[]} the rows that match the search, in order */
-function visibleRows() {
-  return /** @type {HTMLElement[]} */ ([...elements.accounts.children].filter((li) => !li.hidden));
+/** @returns {string[]} every row's account id, in the order on screen */
+function orderIds() {
+  return [...elements.accounts.children].map((li) => /** @type {HTMLElement} */ (li).dataset.id ?? '');
+}
+
+/** @returns {string[]} the ids of the rows that match the search, in order */
+function shownIds() {
+  return [...elements.accounts.children]
+    .filter((li) => !(/** @type {HTMLElement} */ (li).hidden))
+    .map((li) => /** @type {HTMLElement} */ (li).dataset.id ?? '');
 }
 
 /**
@@ -494,22 +406,14 @@ function onListKey(event) {
     return;
   }
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) {
-    const shown = visibleRows();
-    const at = shown.indexOf(row.root);
-    const target = {
-      ArrowDown: shown[at + 1],
-      ArrowUp: shown[at - 1],
-      Home: shown[0],
-      End: shown[shown.length - 1],
-    }[event.key];
+  if (isNavigationKey(event.key)) {
     event.preventDefault();
-    target?.focus();
+    rows.get(navigate(shownIds(), row.id, event.key) ?? '')?.root.focus();
     return;
   }
   // The remaining keys belong to the row itself; its buttons handle their own.
   if (event.target !== row.root) return;
-  const action = { Enter: copy, F2: rename, Delete: remove }[event.key];
+  const action = { copy, rename, remove }[ROW_KEYS[event.key] ?? ''];
   if (action) {
     event.preventDefault();
     action(row);
@@ -542,8 +446,9 @@ function onListClick(event) {
 async function copy(row) {
   const account = row.account;
   if (!account) return;
-  if (account.kind !== 'hotp' && !account.code) {
-    showToast(account.error?.message ?? 'This account has no code to copy yet.', { error: true });
+  const refusal = copyRefusal(account);
+  if (refusal) {
+    showToast(refusal, { error: true });
     return;
   }
   try {
@@ -596,13 +501,11 @@ async function remove(row) {
   }
   try {
     const { undo_seconds: seconds } = await deleteAccount(account.id);
-    const shown = visibleRows();
-    const at = shown.indexOf(row.root);
-    const neighbour = shown[at + 1] ?? shown[at - 1];
-    deleted.add(account.id);
+    const neighbour = rows.get(neighbourAfterDelete(shownIds(), row.id) ?? '');
+    deleted = markDeleted(deleted, account.id);
     dropRow(row);
     showListState();
-    (neighbour ?? elements.search).focus();
+    (neighbour?.root ?? elements.search).focus();
     showToast(`Deleted ${accountName(account)}`, { seconds, undo: () => restore(account) });
   } catch (error) {
     showToast(error.message, { error: true });
@@ -614,7 +517,7 @@ async function remove(row) {
 async function restore(account) {
   try {
     await undoDelete(account.id);
-    deleted.delete(account.id);
+    deleted = unmarkDeleted(deleted, account.id);
     await refresh();
     focusAccount(account.id);
     showToast(`Restored ${accountName(account)}`);
@@ -635,49 +538,48 @@ async function sortByName() {
 
 // Manual order
 
+/** Moves are sent one at a time, in order; the list is fetched again after the last one. */
+const moves = inOrder(
+  /** @param {{id: string, toIndex: number}} move */
+  ({ id, toIndex }) => moveAccount(id, toIndex),
+  {
+    failed: (error) => showToast(error.message, { error: true }),
+    idle: () => { refresh(); },
+  },
+);
+
 /**
  * Moves a row past its neighbour among the rows the search shows.
  * @param {RowView} row
  * @param {-1 | 1} direction
  */
 function moveByKey(row, direction) {
-  const shown = visibleRows();
-  const neighbour = shown[shown.indexOf(row.root) + direction];
-  if (!neighbour) return;
-  const others = [...elements.accounts.children].filter((li) => li !== row.root);
-  moveRow(row, others.indexOf(neighbour) + (direction > 0 ? 1 : 0));
+  const toIndex = keyMoveIndex(orderIds(), shownIds(), row.id, direction);
+  if (toIndex !== null) moveRow(row, toIndex);
 }
 
 /**
  * Puts a row at `toIndex` of the full list (search or not) at once, and stores the order.
- * Moves are sent one at a time, in order; the list is fetched again after the last one.
  * @param {RowView} row
  * @param {number} toIndex
  */
 function moveRow(row, toIndex) {
-  const all = [...elements.accounts.children];
-  if (all.indexOf(row.root) === toIndex) return;
-  const others = all.filter((li) => li !== row.root);
+  const order = orderIds();
+  if (order.indexOf(row.id) === toIndex) return;
   const hadFocus = row.root.contains(document.activeElement);
-  elements.accounts.insertBefore(row.root, others[toIndex] ?? null);
+  const anchor = moveAnchor(order, row.id, toIndex);
+  elements.accounts.insertBefore(row.root, anchor === null ? null : rows.get(anchor)?.root ?? null);
   // Re-inserting a node drops its focus.
   if (hadFocus) row.root.focus();
-  announce(`Moved to position ${toIndex + 1} of ${all.length}.`);
-  movesInFlight += 1;
-  moveChain = moveChain
-    .then(() => moveAccount(row.id, toIndex))
-    .catch((error) => showToast(error.message, { error: true }))
-    .finally(() => {
-      movesInFlight -= 1;
-      if (movesInFlight === 0) refresh();
-    });
+  announce(moveSummary(toIndex, order.length));
+  moves.push({ id: row.id, toIndex });
 }
 
 /** @param {DragEvent} event */
 function onDragStart(event) {
   const row = rowOf(event.target);
   if (!row?.account || !event.dataTransfer) return;
-  dragged = row;
+  drag = { row, marker: null };
   event.dataTransfer.effectAllowed = 'move';
   // Some engines start no drag without data; the account's name is harmless where dropped.
   event.dataTransfer.setData('text/plain', accountName(row.account));
@@ -686,16 +588,15 @@ function onDragStart(event) {
 
 /** @param {DragEvent} event */
 function onDragOver(event) {
-  if (!dragged) return;
+  if (!drag) return;
   event.preventDefault();
   if (event.dataTransfer) event.dataTransfer.dropEffect = 'move';
   const target = rowOf(event.target);
-  if (!target || target === dragged) {
+  if (!target || target === drag.row) {
     setDropMarker(null);
     return;
   }
-  const box = target.root.getBoundingClientRect();
-  setDropMarker({ row: target, after: event.clientY > box.top + box.height / 2 });
+  setDropMarker({ row: target, after: dropsAfter(event.clientY, target.root.getBoundingClientRect()) });
 }
 
 /** @param {DragEvent} event */
@@ -707,27 +608,26 @@ function onDragLeave(event) {
 
 /** @param {DragEvent} event */
 function onDrop(event) {
-  if (!dragged) return;
+  if (!drag) return;
   event.preventDefault();
-  const row = dragged;
-  const marker = dropMarker;
+  const { row, marker } = drag;
   endDrag();
-  if (!marker) return;
-  const others = [...elements.accounts.children].filter((li) => li !== row.root);
-  moveRow(row, others.indexOf(marker.row.root) + (marker.after ? 1 : 0));
+  if (marker) moveRow(row, dropIndex(orderIds(), row.id, marker.row.id, marker.after));
 }
 
 function endDrag() {
-  dragged?.root.classList.remove('dragging');
-  dragged = null;
   setDropMarker(null);
+  drag?.row.root.classList.remove('dragging');
+  drag = null;
 }
 
 /** @param {{row: RowView, after: boolean} | null} marker */
 function setDropMarker(marker) {
-  if (dropMarker?.row === marker?.row && dropMarker?.after === marker?.after) return;
-  dropMarker?.row.root.classList.remove('drop-before', 'drop-after');
-  dropMarker = marker;
+  if (!drag) return;
+  const current = drag.marker;
+  if (current?.row === marker?.row && current?.after === marker?.after) return;
+  current?.row.root.classList.remove('drop-before', 'drop-after');
+  drag.marker = marker;
   marker?.row.root.classList.add(marker.after ? 'drop-after' : 'drop-before');
 }
 

@@ -1,50 +1,25 @@
 // The "Add an account" view: from an otpauth link, from a QR image or another authenticator's
 // export (a file, the clipboard or the screen), or typed in by hand.
 //
-// The checks here are only the obvious ones, so that a typo is pointed at before a round trip;
-// the shell decides. A refusal that names a field (`error.field`) is shown next to that field,
-// any other in one line under the form. Everything typed is cleared when the view closes, so
-// a secret typed by hand does not stay in the page.
+// Nothing typed is checked or completed here: it is sent as typed (an empty setting is core's
+// default) and core decides. A refusal that names a field (`error.field`) is shown next to
+// that field, any other in one line under the form. What is sent and shown is computed in
+// add-state.js. Everything typed is cleared when the view closes, so a secret typed by hand
+// does not stay in the page.
 
 import {
-  addManual, addUri, importApply, importClipboard, importLoad, importPreview, importScreenshot,
+  addManual, addUri, importApply, importClipboard, importLimits, importLoad, importPreview,
+  importScreenshot,
 } from './ipc.js';
 import {
-  accountName, byId, clearErrors, inputById, reportFieldErrors, setFieldError, setFormError,
-  setHidden, setText, whileBusy,
+  byId, clearErrors, inputById, setFieldError, setFormError, setHidden, setText, whileBusy,
 } from './dom.js';
+import {
+  fieldsShown, fileRefusal, importedMessage, inputOf, isTransferLink, MANUAL_FIELDS, manualEntry,
+  previewModel,
+} from './add-state.js';
+import { accountName } from './format.js';
 import { registerView, showView } from './views.js';
-
-/** The largest file read: the bound the shell applies too (core's MAX_INPUT_BYTES). */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
-/** Entries listed in the import preview; the summary counts all of them. */
-const PREVIEW_LIMIT = 200;
-
-/** Display names of the shell's import format names. */
-const FORMAT_NAMES = {
-  aegis: 'Aegis',
-  andotp: 'andOTP',
-  bitwarden: 'Bitwarden',
-  'freeotp-plus': 'FreeOTP+',
-  '2fas': '2FAS',
-  'google-authenticator': 'Google Authenticator transfer',
-  otpauth: 'otpauth:// list',
-  'qr-image': 'QR codes in the image',
-  clipboard: 'Clipboard',
-  screenshot: 'QR codes on the screen',
-};
-
-/** Manual-entry fields by the name the shell gives them in `error.field`. */
-const MANUAL_FIELDS = {
-  issuer: 'manual-issuer',
-  label: 'manual-label',
-  secret: 'manual-secret',
-  kind: 'manual-kind',
-  algorithm: 'manual-algorithm',
-  digits: 'manual-digits',
-  period: 'manual-period',
-  counter: 'manual-counter',
-};
 
 const uriForm = /** @type {HTMLFormElement} */ (byId('add-uri-form'));
 const uriInput = inputById('add-uri-input');
@@ -69,6 +44,8 @@ const manualKind = /** @type {HTMLSelectElement} */ (byId('manual-kind'));
 let hooks;
 /** The password that opened the loaded export (null when it is not encrypted). */
 let openedWith = /** @type {string | null} */ (null);
+/** Core's import limits, asked once (again after a failure). */
+let limits = /** @type {Promise<{max_file_bytes: number}> | null} */ (null);
 
 /** Shows the view, empty. */
 export function openAdd() {
@@ -89,20 +66,12 @@ function resetAll() {
 
 async function submitUri() {
   clearErrors(uriForm);
-  const uri = uriInput.value.trim();
-  if (!uri) {
-    reportFieldErrors({ 'add-uri-input': 'Paste the otpauth:// link here.' });
-    return;
-  }
-  if (/^otpauth-migration:/i.test(uri)) {
+  const uri = uriInput.value;
+  if (isTransferLink(uri)) {
     // Google Authenticator's transfer link holds several accounts: it goes through the import,
     // whose preview shows them before anything is added.
     uriInput.value = '';
     await loadImport(() => importLoad(new TextEncoder().encode(uri)));
-    return;
-  }
-  if (!/^otpauth:\/\//i.test(uri)) {
-    reportFieldErrors({ 'add-uri-input': 'This is not an otpauth:// link. It starts with “otpauth://”.' });
     return;
   }
   try {
@@ -146,12 +115,30 @@ async function loadImport(load) {
   }
 }
 
+/** Core's import limits (import_limits), asked once. */
+function importLimitsOnce() {
+  limits ??= importLimits().catch((error) => {
+    limits = null;
+    throw error;
+  });
+  return limits;
+}
+
 async function loadFile() {
   const file = fileInput.files?.[0];
   if (!file) return;
-  if (file.size > MAX_FILE_BYTES) {
-    resetImport();
-    setFormError(importError, `${file.name} is larger than 16 MiB: that is no authenticator export.`);
+  resetImport();
+  let maxBytes;
+  try {
+    maxBytes = (await importLimitsOnce()).max_file_bytes;
+  } catch (error) {
+    setFormError(importError, `The file was not read: ${error.message}`);
+    return;
+  }
+  // Refused before it is read into the page: core would refuse it anyway.
+  const refusal = fileRefusal(file, maxBytes);
+  if (refusal) {
+    setFormError(importError, refusal);
     return;
   }
   await loadImport(async () => importLoad(new Uint8Array(await file.arrayBuffer())));
@@ -182,33 +169,23 @@ async function preview(password) {
   }
 }
 
+/** @param {string} text */
+function listItem(text) {
+  const item = document.createElement('li');
+  item.textContent = text;
+  return item;
+}
+
 /** @param {import('./ipc.js').ImportPreview} result */
 function showPreview(result) {
-  const count = result.new.length;
-  const format = FORMAT_NAMES[result.format] ?? result.format;
-  const skipped = `${result.duplicates} duplicate${result.duplicates === 1 ? '' : 's'} skipped`;
-  setText(byId('import-summary'), `${format}: ${count} new, ${skipped}.`);
-
-  const items = result.new.slice(0, PREVIEW_LIMIT).map((entry) => {
-    const item = document.createElement('li');
-    item.textContent = `${accountName(entry)} · ${entry.kind.toUpperCase()}`;
-    return item;
-  });
-  if (count > PREVIEW_LIMIT) {
-    const more = document.createElement('li');
-    more.textContent = `and ${count - PREVIEW_LIMIT} more`;
-    items.push(more);
-  }
-  importList.replaceChildren(...items);
-  importWarnings.replaceChildren(...result.warnings.map((text) => {
-    const item = document.createElement('li');
-    item.textContent = text;
-    return item;
-  }));
+  const { count, summary, items, warnings, apply: applyLabel } = previewModel(result);
+  setText(byId('import-summary'), summary);
+  importList.replaceChildren(...items.map(listItem));
+  importWarnings.replaceChildren(...warnings.map(listItem));
   setHidden(importList, count === 0);
-  setHidden(importWarnings, result.warnings.length === 0);
+  setHidden(importWarnings, warnings.length === 0);
   setHidden(applyButton, count === 0);
-  setText(applyButton, `Import ${count} account${count === 1 ? '' : 's'}`);
+  setText(applyButton, applyLabel);
   previewBox.hidden = false;
   (count ? applyButton : byId('import-summary')).focus();
 }
@@ -219,8 +196,7 @@ async function apply() {
     const { added, skipped } = await importApply(openedWith);
     resetImport();
     fileInput.value = '';
-    const also = skipped ? `, ${skipped} skipped` : '';
-    hooks.added(null, `Imported ${added} account${added === 1 ? '' : 's'}${also}.`);
+    hooks.added(null, importedMessage(added, skipped));
   } catch (error) {
     setFormError(importError, error.message);
   }
@@ -228,81 +204,36 @@ async function apply() {
 
 // By hand
 
-/** Shows the fields the chosen type uses. */
+/** Shows the settings the chosen type uses (the others are sent empty). */
 function showKindFields() {
-  const kind = manualKind.value;
-  setHidden(byId('manual-period-field'), kind === 'hotp');
-  setHidden(byId('manual-counter-field'), kind !== 'hotp');
-  // Steam Guard codes are always five characters from SHA1.
-  setHidden(byId('manual-algorithm-field'), kind === 'steam');
-  setHidden(byId('manual-digits-field'), kind === 'steam');
+  const shown = fieldsShown(manualKind.value);
+  for (const [field, show] of Object.entries(shown)) setHidden(byId(`manual-${field}-field`), !show);
 }
 
-/**
- * A number field's value, NaN when empty.
- * @param {string} id
- */
-function numberIn(id) {
-  const text = inputById(id).value.trim();
-  return text === '' ? NaN : Number(text);
-}
-
-/** @returns {import('./ipc.js').ManualEntry} */
+/** @returns {import('./add-state.js').ManualForm} the form, as typed */
 function readManual() {
-  const kind = /** @type {"totp"|"hotp"|"steam"} */ (manualKind.value);
-  const steam = kind === 'steam';
+  const value = (id) => /** @type {HTMLInputElement | HTMLSelectElement} */ (byId(id)).value;
   return {
-    issuer: inputById('manual-issuer').value.trim(),
-    label: inputById('manual-label').value.trim(),
-    secret: inputById('manual-secret').value.trim(),
-    kind,
-    algorithm: steam ? 'SHA1' : /** @type {HTMLSelectElement} */ (byId('manual-algorithm')).value,
-    digits: steam ? 5 : Number(/** @type {HTMLSelectElement} */ (byId('manual-digits')).value),
-    period: numberIn('manual-period'),
-    counter: numberIn('manual-counter'),
+    issuer: value('manual-issuer'),
+    label: value('manual-label'),
+    secret: value('manual-secret'),
+    kind: manualKind.value,
+    algorithm: value('manual-algorithm'),
+    digits: value('manual-digits'),
+    period: value('manual-period'),
+    counter: value('manual-counter'),
   };
-}
-
-/**
- * The obvious mistakes, in form order.
- * @param {import('./ipc.js').ManualEntry} entry
- * @returns {Record<string, string>} input id → message
- */
-function checkManual(entry) {
-  /** @type {Record<string, string>} */
-  const errors = {};
-  if (!entry.label) errors['manual-label'] = 'Give the account a name.';
-  const base32 = entry.secret.replace(/\s+/g, '').replace(/=+$/, '').toUpperCase();
-  if (!base32) {
-    errors['manual-secret'] = 'Enter the secret key the site shows under its QR code.';
-  } else if (!/^[A-Z2-7]+$/.test(base32)) {
-    errors['manual-secret'] = 'A base32 key has only the letters A to Z and the digits 2 to 7.';
-  } else if (base32.length < 16) {
-    errors['manual-secret'] = 'This key is too short: a key has at least 16 characters (80 bits).';
-  }
-  if (entry.kind !== 'hotp' && !(Number.isInteger(entry.period) && entry.period >= 1)) {
-    errors['manual-period'] = 'The period is a whole number of seconds, at least 1.';
-  }
-  if (entry.kind === 'hotp' && !(Number.isSafeInteger(entry.counter) && entry.counter >= 0)) {
-    errors['manual-counter'] = 'The counter is a whole number, 0 or more.';
-  }
-  return errors;
 }
 
 async function submitManual() {
   clearErrors(manualForm);
-  const entry = readManual();
-  if (!reportFieldErrors(checkManual(entry))) return;
-  // The shell ignores the period of an HOTP account and the counter of a time-based one.
-  if (Number.isNaN(entry.period)) entry.period = 30;
-  if (Number.isNaN(entry.counter)) entry.counter = 0;
   try {
-    const account = await addManual(entry);
+    const account = await addManual(manualEntry(readManual()));
     manualForm.reset();
     showKindFields();
     hooks.added(account, `Added ${accountName(account)}.`);
   } catch (error) {
-    const field = MANUAL_FIELDS[error.field ?? ''];
+    const field = inputOf(MANUAL_FIELDS, error.field);
     if (field) {
       setFieldError(field, error.message);
       byId(field).focus();
@@ -341,10 +272,6 @@ export function initAdd(addHooks) {
   });
   unlockForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    if (!passwordInput.value) {
-      reportFieldErrors({ 'import-password': 'Enter the password the export was made with.' });
-      return;
-    }
     whileBusy(/** @type {HTMLButtonElement} */ (byId('import-unlock-submit')),
       () => preview(passwordInput.value));
   });

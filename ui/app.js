@@ -3,7 +3,10 @@
 //
 // Modules: ipc.js is the only one that talks to the Rust shell; accounts.js is the list;
 // add.js, enrol.js and settings.js are the views; dialogs.js the modal dialogs; toast.js the
-// short messages; views.js which view is on screen; dom.js the small shared helpers.
+// short messages; views.js which view is on screen; dom.js the small shared helpers. The
+// state behind the list, the Add view and the enrolment wizard is in accounts-state.js,
+// add-state.js and enrol-state.js, and the wording in format.js: plain functions with no DOM
+// and no IPC, unit-tested under Node (`node --test tests/ui/`).
 //
 // Shortcuts: `/` searches, `+` adds an account, Esc closes a dialog or a view (in the search
 // box it clears the search first), Ctrl+Z undoes a delete while its toast shows.

@@ -6,9 +6,9 @@
 
 import { revealAccount, renameAccount } from './ipc.js';
 import {
-  accountName, byId, clearErrors, inputById, reportFieldErrors, setFieldError, setFormError,
-  setText, whileBusy,
+  byId, clearErrors, inputById, setFieldError, setFormError, setText, whileBusy,
 } from './dom.js';
+import { accountName } from './format.js';
 
 const renameDialog = /** @type {HTMLDialogElement} */ (byId('rename-dialog'));
 const renameForm = /** @type {HTMLFormElement} */ (byId('rename-form'));
@@ -54,9 +54,9 @@ renameForm.addEventListener('submit', (event) => {
   if (!renaming) return;
   const { id } = renaming;
   clearErrors(renameForm);
-  const issuer = renameIssuer.value.trim();
-  const label = renameLabel.value.trim();
-  if (!reportFieldErrors(label ? {} : { 'rename-label': 'Give the account a name.' })) return;
+  // Sent as typed: core trims and checks the names, and says which one it refuses.
+  const issuer = renameIssuer.value;
+  const label = renameLabel.value;
   whileBusy(renameSave, async () => {
     try {
       await renameAccount(id, issuer, label);

@@ -1,5 +1,6 @@
 // Small DOM helpers the views share: looking up the page's fixed elements, writing text only
-// when it changes, field and form error messages, and the screen-reader announcer.
+// when it changes, field and form error messages, and the screen-reader announcer. (How
+// values are worded, with no DOM, is format.js.)
 //
 // Field errors follow one convention from index.html: the input `#x` has its message in
 // `#x-error` (a `.field-error` the input names in aria-describedby), so focusing a field that
@@ -49,21 +50,6 @@ export function setHidden(element, hidden) {
  */
 export function setAttribute(element, name, value) {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-}
-
-/** "287082" → "287 082", "12345678" → "1234 5678"; Steam's five letters stay whole. */
-export function groupCode(value) {
-  if (!/^\d{6,8}$/.test(value)) return value;
-  const half = Math.floor(value.length / 2);
-  return `${value.slice(0, half)} ${value.slice(half)}`;
-}
-
-/**
- * How an account is named in messages: "Issuer (label)", or the label alone.
- * @param {{issuer: string, label: string}} account
- */
-export function accountName({ issuer, label }) {
-  return issuer ? `${issuer} (${label})` : label;
 }
 
 /**

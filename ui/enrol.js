@@ -1,6 +1,12 @@
-// The Cognito enrolment wizard: the user pool (step 1), the user (step 2), then the live steps
-// of the enrolment as the shell reports them, with a form whenever Cognito asks for something
-// (a new password, a code sent by SMS or e-mail, the app client's secret).
+// The Cognito enrolment wizard on screen: the user pool (step 1), the user (step 2), then the
+// live steps of the enrolment as the shell reports them, with a form whenever Cognito asks for
+// something (a new password, a code sent by SMS or e-mail, the app client's secret, or any
+// other question core words itself).
+//
+// The wizard's state lives in enrol-state.js: a step machine given as a table, one reducer,
+// unit-tested. This module dispatches the user's actions and the shell's events to it, draws
+// the state it gets back, moves the focus, and calls ipc.js. It checks nothing typed: values
+// are sent as typed and core's refusals are shown next to the input their `field` names.
 //
 // The shell runs the enrolment. This view starts it (enroll_start, or enroll_resume for a
 // pending account), then waits for its events one at a time (enroll_next_event, a long poll)
@@ -13,42 +19,17 @@ import {
   enrollAnswer, enrollCancel, enrollDefaults, enrollNextEvent, enrollResume, enrollStart,
 } from './ipc.js';
 import {
-  accountName, announce, byId, clearErrors, inputById, reportFieldErrors, setFieldError,
-  setFormError, setHidden, setText, whileBusy,
+  announce, byId, clearErrors, inputById, reportFieldErrors, setFieldError, setFormError,
+  setHidden, setText, whileBusy,
 } from './dom.js';
+import {
+  clientSecretNote, demoForm, enrolledMessage, initialState, isRunning, MODE_TEXTS, NO_DEFAULTS,
+  passwordTakenBy, poolChoices, poolFields, promptErrors, reduce, resumeForm, resumeRequest,
+  RUN_TITLES, SCREENS, startRequest, STATUS_TEXTS,
+} from './enrol-state.js';
+import { accountName } from './format.js';
 import { showReveal } from './dialogs.js';
 import { registerView, showView, closeView } from './views.js';
-
-/** The issuer a new Cognito account gets unless the user types another. */
-const DEFAULT_ISSUER = 'Cognito';
-
-/** What each prompt of the shell asks for. */
-const PROMPTS = {
-  new_password: {
-    title: 'Cognito asks for a new password for this user.',
-    label: 'New password',
-    type: 'password',
-    autocomplete: 'new-password',
-    inputMode: 'text',
-  },
-  mfa_code: {
-    title: 'Cognito sent a code by SMS or e-mail.',
-    label: 'Code sent by SMS/e-mail',
-    type: 'text',
-    autocomplete: 'one-time-code',
-    inputMode: 'numeric',
-  },
-  client_secret: {
-    title: 'This app client has a secret, and Cognito needs it.',
-    label: 'App client secret',
-    type: 'password',
-    autocomplete: 'off',
-    inputMode: 'text',
-  },
-};
-
-/** Where the code of an mfa_code prompt was sent, by Cognito challenge name. */
-const CODE_SENT_BY = { SMS_MFA: 'by SMS', EMAIL_OTP: 'by e-mail' };
 
 const el = {
   title: byId('enrol-title'),
@@ -105,50 +86,198 @@ const el = {
 
 /** @type {EnrolHooks} */
 let hooks;
-/** @type {import('./ipc.js').EnrollDefaults} */
-let defaults = { pools: [], demo: null };
-/** The pending account being finished (resume mode), or null for a new enrolment. */
-let resuming = /** @type {import('./ipc.js').AccountRow | null} */ (null);
-/** Whether an enrolment runs in the shell. */
-let running = false;
-/** Bumped for every run, so that the events of a run the view gave up on are dropped. */
-let run = 0;
-/** The account a failed run left pending, which "Resume" continues. */
-let resumableId = /** @type {string | null} */ (null);
-/** The account of the last "done". */
-let enrolled = /** @type {import('./ipc.js').AccountName | null} */ (null);
-/** What the open prompt asks for. */
-let prompt = /** @type {keyof PROMPTS | null} */ (null);
-/** A new password sent to Cognito; it replaces the typed one once a sign-in step succeeds. */
-let newPassword = '';
-/** Whether the user typed a label of their own (otherwise it follows the username). */
-let labelEdited = false;
-/** Whether the chosen remembered pool's client has a secret (then it is required). */
-let secretRequired = false;
+/** @type {import('./enrol-state.js').WizardState} */
+let state = initialState();
+/** The list item of each step shown so far, by step name. */
+const stepItems = new Map();
+
+/**
+ * Runs `action` through the step machine and draws the result.
+ * @param {{type: string, [key: string]: any}} action
+ * @returns {boolean} whether the phase accepted it
+ */
+function dispatch(action) {
+  const before = state;
+  state = reduce(state, action);
+  if (state === before) return false;
+  render(before);
+  return true;
+}
+
+// Drawing
+
+/** @param {import('./enrol-state.js').WizardState} before */
+function render(before) {
+  const texts = MODE_TEXTS[state.mode];
+  const resume = state.mode === 'resume';
+  setText(el.title, texts.title);
+  setText(el.userTitle, texts.userTitle);
+  for (const part of el.userForm.querySelectorAll('.wiz-new-only')) {
+    /** @type {HTMLElement} */ (part).hidden = resume;
+  }
+  setHidden(el.resumeSummary, !resume);
+  setHidden(el.back, resume);
+
+  const screen = SCREENS[state.phase];
+  setHidden(el.poolForm, screen !== 'pool');
+  setHidden(el.userForm, screen !== 'user');
+  setHidden(el.run, screen !== 'run');
+  setHidden(el.demo, !state.defaults.demo);
+
+  if (state.refusal !== before.refusal) renderRefusal();
+  setFormError(el.defaultsError, state.defaultsError);
+
+  setText(el.runTitle, RUN_TITLES[state.phase]);
+  if (state.steps !== before.steps) renderSteps();
+  if (state.warnings !== before.warnings) {
+    el.warnings.replaceChildren(...state.warnings.map((text) => {
+      const item = document.createElement('li');
+      item.textContent = text;
+      return item;
+    }));
+  }
+  if (state.prompt !== before.prompt) renderPrompt();
+  setHidden(el.cancel, !isRunning(state));
+
+  const failure = state.phase === 'failed' ? state.failure : null;
+  setHidden(el.failed, !failure);
+  setFormError(el.error, failure?.message ?? '');
+  setHidden(el.resume, !failure?.resumableId);
+
+  setHidden(el.result, state.phase !== 'done');
+  setText(el.resultMessage, state.enrolled ? enrolledMessage(state.enrolled) : '');
+}
+
+/** Core's refusal, next to the input it names or on the user form. */
+function renderRefusal() {
+  clearErrors(el.poolForm);
+  clearErrors(el.userForm);
+  const refusal = state.refusal;
+  if (!refusal) return;
+  if (refusal.input) setFieldError(refusal.input, refusal.message);
+  else setFormError(el.startError, refusal.message);
+}
+
+function renderSteps() {
+  const items = state.steps.map((step) => {
+    let item = stepItems.get(step.name);
+    if (!item) {
+      item = stepItem(step.name, step.label);
+      stepItems.set(step.name, item);
+    }
+    item.hidden = step.hidden;
+    item.classList.toggle('done', step.status === 'done');
+    item.classList.toggle('current', step.status === 'current');
+    item.classList.toggle('stopped', step.status === 'stopped');
+    setText(/** @type {Element} */ (item.querySelector('.step-state')), STATUS_TEXTS[step.status]);
+    setText(/** @type {Element} */ (item.querySelector('.step-detail')), step.detail);
+    return item;
+  });
+  const children = el.steps.children;
+  if (children.length !== items.length || items.some((item, index) => children[index] !== item)) {
+    el.steps.replaceChildren(...items);
+  }
+}
+
+/**
+ * A step's list item: its name, its state for screen readers, and what the shell said.
+ * @param {string} name
+ * @param {string} label
+ * @returns {HTMLLIElement}
+ */
+function stepItem(name, label) {
+  const item = document.createElement('li');
+  item.dataset.step = name;
+  const span = (className, text = '') => {
+    const part = document.createElement('span');
+    part.className = className;
+    part.textContent = text;
+    return part;
+  };
+  item.append(span('step-name', label), ' ', span('step-state visually-hidden'), span('step-detail'));
+  return item;
+}
+
+function renderPrompt() {
+  el.prompt.reset();
+  clearErrors(el.prompt);
+  const prompt = state.prompt;
+  if (!prompt) {
+    el.prompt.hidden = true;
+    return;
+  }
+  setText(el.promptTitle, prompt.title);
+  setText(el.promptLabel, prompt.label);
+  el.promptInput.type = prompt.secret ? 'password' : 'text';
+  el.promptInput.autocomplete = /** @type {AutoFill} */ (prompt.autocomplete);
+  el.promptInput.inputMode = prompt.inputMode;
+  setHidden(el.promptConfirmField, !prompt.confirm);
+  el.prompt.hidden = false;
+}
+
+/** Empties every form (typed passwords and secrets included). */
+function resetForms() {
+  el.poolForm.reset();
+  el.userForm.reset();
+  el.prompt.reset();
+  clearErrors(el.poolForm);
+  clearErrors(el.userForm);
+  setText(el.clientSecretNeed, clientSecretNote(null));
+  setHidden(el.resumeSecretField, true);
+  setText(el.resumeSummary, '');
+}
+
+/** @returns {import('./enrol-state.js').WizardForm} the inputs, as typed */
+function readForm() {
+  return {
+    region: el.region.value,
+    user_pool_id: el.pool.value,
+    client_id: el.client.value,
+    client_secret: el.clientSecret.value,
+    endpoint: el.endpoint.value,
+    username: el.username.value,
+    password: el.password.value,
+    resume_secret: el.resumeSecret.value,
+    issuer: el.issuer.value,
+    label: el.label.value,
+    flow: el.flow.value,
+    prove: el.prove.checked,
+  };
+}
 
 // Opening
 
+/**
+ * The remembered pools, the demo pool and core's defaults.
+ * @returns {Promise<{defaults: import('./ipc.js').EnrollDefaults, defaultsError: string}>}
+ */
+async function loadDefaults() {
+  try {
+    return { defaults: await enrollDefaults(), defaultsError: '' };
+  } catch (error) {
+    return { defaults: NO_DEFAULTS, defaultsError: `Remembered pools are not available: ${error.message}` };
+  }
+}
+
 /** Opens the wizard for a new enrolment (or shows the one running). */
 export async function openEnrol() {
-  if (running) {
+  if (isRunning(state)) {
     showView('enrol', el.runTitle);
     return;
   }
-  resuming = null;
-  resetWizard();
-  await loadDefaults();
-  const demo = defaults.demo;
+  resetForms();
+  dispatch({ type: 'open', ...(await loadDefaults()) });
+  const { pools, demo, default_issuer: defaultIssuer } = state.defaults;
+  el.pools.replaceChildren(...poolChoices(pools).map(({ label, value }) => new Option(label, value)));
+  setHidden(el.poolsField, pools.length === 0);
+  // Core's default, shown and not typed: an empty issuer is sent as such.
+  el.issuer.placeholder = defaultIssuer ?? '';
   if (demo) {
-    el.region.value = demo.region;
-    el.pool.value = demo.user_pool_id;
-    el.client.value = demo.client_id;
-    el.endpoint.value = demo.endpoint;
-    el.username.value = demo.username;
-    el.password.value = demo.password;
-    el.label.value = demo.username;
+    const values = demoForm(demo);
+    fillPool(values);
+    el.username.value = values.username;
+    el.password.value = values.password;
   }
-  showMode();
-  showStep('pool');
   showView('enrol', el.poolsField.hidden ? el.region : el.pools);
 }
 
@@ -157,207 +286,81 @@ export async function openEnrol() {
  * @param {import('./ipc.js').AccountRow} account
  */
 export async function openResume(account) {
-  if (running) {
+  if (isRunning(state)) {
     showView('enrol', el.runTitle);
     return;
   }
-  resuming = account;
-  resetWizard();
-  await loadDefaults();
-  const link = account.cognito;
-  if (link) {
-    setText(el.resumeSummary, `Finish enrolling ${link.username} (${accountName(account)}) in `
-      + `the user pool ${link.user_pool_id}, ${link.region}.`);
-    const pool = defaults.pools.find(
-      (known) => known.region === link.region && known.user_pool_id === link.user_pool_id);
-    // A remembered pool says whether its client has a secret; otherwise offer the field.
-    setHidden(el.resumeSecretField, pool ? !pool.has_client_secret : false);
-    if (defaults.demo && defaults.demo.username === link.username
-        && defaults.demo.user_pool_id === link.user_pool_id) {
-      el.password.value = defaults.demo.password;
-    }
-  }
-  showMode();
-  showStep('user');
+  resetForms();
+  dispatch({ type: 'resume', account, ...(await loadDefaults()) });
+  const form = resumeForm(account, state.defaults);
+  setText(el.resumeSummary, form.summary);
+  setHidden(el.resumeSecretField, !form.askSecret);
+  if (form.password !== null) el.password.value = form.password;
   showView('enrol', el.password);
 }
 
-async function loadDefaults() {
-  try {
-    defaults = await enrollDefaults();
-  } catch (error) {
-    defaults = { pools: [], demo: null };
-    setFormError(el.defaultsError, `Remembered pools are not available: ${error.message}`);
-  }
-  el.pools.replaceChildren(
-    new Option('Another pool', ''),
-    ...defaults.pools.map((pool, index) => new Option(`${pool.user_pool_id} (${pool.region})`, String(index))),
-  );
-  setHidden(el.poolsField, defaults.pools.length === 0);
-  setHidden(el.demo, !defaults.demo);
-}
+// The forms
 
-/** Empties every form and the step list. */
-function resetWizard() {
-  el.poolForm.reset();
-  el.userForm.reset();
-  el.prompt.reset();
-  clearErrors(el.poolForm);
-  clearErrors(el.userForm);
-  el.issuer.value = DEFAULT_ISSUER;
-  labelEdited = false;
-  secretRequired = false;
-  setText(el.clientSecretNeed, '(only if the client has one)');
-  setHidden(el.resumeSecretField, true);
-  resumableId = null;
-  enrolled = null;
-  newPassword = '';
-  hidePrompt();
-  el.failed.hidden = true;
-  el.result.hidden = true;
+/**
+ * Puts a pool's settings in the pool step's inputs.
+ * @param {{region: string, user_pool_id: string, client_id: string, endpoint: string}} values
+ */
+function fillPool(values) {
+  el.region.value = values.region;
+  el.pool.value = values.user_pool_id;
+  el.client.value = values.client_id;
+  el.endpoint.value = values.endpoint;
 }
-
-/** Shows what belongs to a new enrolment or to resuming one. */
-function showMode() {
-  const resume = Boolean(resuming);
-  setText(el.title, resume ? 'Finish enrolment' : 'Enrol a Cognito account');
-  setText(el.userTitle, resume ? 'Your password' : 'Step 2 of 2: your user');
-  for (const part of el.userForm.querySelectorAll('.wiz-new-only')) {
-    /** @type {HTMLElement} */ (part).hidden = resume;
-  }
-  setHidden(el.resumeSummary, !resume);
-  setHidden(el.back, resume);
-}
-
-/** @param {"pool" | "user" | "run"} step */
-function showStep(step) {
-  setHidden(el.poolForm, step !== 'pool');
-  setHidden(el.userForm, step !== 'user');
-  setHidden(el.run, step !== 'run');
-}
-
-// Step 1: the pool
 
 function chooseRememberedPool() {
-  const pool = defaults.pools[Number(el.pools.value)];
+  const pool = state.defaults.pools[Number(el.pools.value)];
   if (!el.pools.value || !pool) return;
-  el.region.value = pool.region;
-  el.pool.value = pool.user_pool_id;
-  el.client.value = pool.client_id;
-  el.endpoint.value = pool.endpoint ?? '';
-  el.clientSecret.value = '';
-  secretRequired = pool.has_client_secret;
-  setText(el.clientSecretNeed, secretRequired ? '(this client has one: required)' : '(only if the client has one)');
-}
-
-/** @returns {Record<string, string>} input id → message */
-function checkPool() {
-  /** @type {Record<string, string>} */
-  const errors = {};
-  if (!/^[a-z]{2,}(-[a-z]+)+-\d+$/.test(el.region.value.trim())) {
-    errors['wiz-region'] = 'A region looks like eu-west-1.';
-  }
-  if (!/^[\w-]+_[0-9a-zA-Z]+$/.test(el.pool.value.trim())) {
-    errors['wiz-pool'] = 'A user pool ID looks like eu-west-1_AbCdEf123.';
-  }
-  if (!/^[\w+]+$/.test(el.client.value.trim())) {
-    errors['wiz-client'] = 'An app client ID has only letters, digits, _ and +.';
-  }
-  if (secretRequired && !el.clientSecret.value) {
-    errors['wiz-client-secret'] = 'This app client has a secret: enter it.';
-  }
-  const endpoint = el.endpoint.value.trim();
-  if (endpoint && !isHttpUrl(endpoint)) {
-    errors['wiz-endpoint'] = 'Enter a full http:// or https:// address, or leave this empty.';
-  }
-  return errors;
-}
-
-/** @param {string} text */
-function isHttpUrl(text) {
-  try {
-    const { protocol } = new URL(text);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
+  const values = poolFields(pool);
+  fillPool(values);
+  el.clientSecret.value = values.client_secret;
+  setText(el.clientSecretNeed, clientSecretNote(pool));
 }
 
 function toUserStep() {
-  clearErrors(el.poolForm);
-  if (!reportFieldErrors(checkPool())) return;
-  showStep('user');
+  dispatch({ type: 'next' });
   const first = [el.username, el.password].find((input) => !input.value);
   (first ?? el.start).focus();
 }
 
-// Step 2: the user, and the start
-
-/** @returns {Record<string, string>} input id → message */
-function checkUser() {
-  /** @type {Record<string, string>} */
-  const errors = {};
-  if (!resuming && !el.username.value.trim()) errors['wiz-username'] = 'Enter the username.';
-  if (!el.password.value) errors['wiz-password'] = 'Enter the password of this user.';
-  return errors;
+/** Focuses the input core's refusal names, or `fallback`. */
+function focusRefusal(fallback) {
+  const input = state.refusal?.input;
+  (input ? byId(input) : fallback).focus();
 }
 
 async function start() {
-  clearErrors(el.userForm);
-  if (!reportFieldErrors(checkUser())) return;
-  const flow = /** @type {"srp"|"password"} */ (el.flow.value);
-  const prove = el.prove.checked;
-  const username = el.username.value.trim();
+  const form = readForm();
+  const resuming = state.mode === 'resume' ? state.resuming : null;
   try {
-    if (resuming) {
-      await enrollResume({
-        id: resuming.id,
-        password: el.password.value,
-        client_secret: el.resumeSecret.value || null,
-        flow,
-        prove,
-      });
-    } else {
-      await enrollStart({
-        region: el.region.value.trim(),
-        user_pool_id: el.pool.value.trim(),
-        client_id: el.client.value.trim(),
-        client_secret: el.clientSecret.value || null,
-        endpoint: el.endpoint.value.trim() || null,
-        username,
-        password: el.password.value,
-        flow,
-        issuer: el.issuer.value.trim() || DEFAULT_ISSUER,
-        label: el.label.value.trim() || username,
-        prove,
-      });
-    }
+    if (resuming) await enrollResume(resumeRequest(resuming.id, form, 'resume'));
+    else await enrollStart(startRequest(form));
   } catch (error) {
-    // Refused before it began (bad settings, one already running): say so on the form.
-    setFormError(el.startError, error.message);
-    el.start.focus();
+    // Refused before it began (settings core does not take, one already running): say so
+    // next to the input at fault, or on the form.
+    dispatch({ type: 'refused', error });
+    focusRefusal(el.start);
     return;
   }
-  follow(prove, Boolean(resuming));
+  begin(form.prove, Boolean(resuming));
 }
 
 /** "Resume" after a failure: the same password and options, for the account left pending. */
 async function resumeAfterFailure() {
-  if (!resumableId) return;
-  const prove = el.prove.checked;
+  const id = state.failure?.resumableId;
+  if (!id) return;
+  const form = readForm();
   try {
-    await enrollResume({
-      id: resumableId,
-      password: el.password.value,
-      client_secret: (resuming ? el.resumeSecret.value : el.clientSecret.value) || null,
-      flow: /** @type {"srp"|"password"} */ (el.flow.value),
-      prove,
-    });
+    await enrollResume(resumeRequest(id, form, state.mode));
   } catch (error) {
-    setFormError(el.error, error.message);
+    dispatch({ type: 'refused', error });
     return;
   }
-  follow(prove, true);
+  begin(form.prove, true);
 }
 
 // The run
@@ -367,195 +370,69 @@ async function resumeAfterFailure() {
  * @param {boolean} prove    Whether a test sign-in ends it.
  * @param {boolean} resumed  Whether it continues a pending account (its secret is stored).
  */
-async function follow(prove, resumed) {
-  const token = ++run;
-  running = true;
-  resetSteps(prove, resumed);
-  showStep('run');
+async function begin(prove, resumed) {
+  dispatch({ type: 'started', prove, resumed });
   el.runTitle.focus();
-  // "done" and "failed" end the run (running turns false); so does a newer run.
-  while (token === run && running) {
+  const run = state.run;
+  // "done", "failed" and a cancel end the run; so does a newer run.
+  while (run === state.run && isRunning(state)) {
     let event;
     try {
       event = await enrollNextEvent();
     } catch (error) {
-      if (token === run) failed(error, false, null);
+      if (run === state.run) onEvent({ type: 'failed', error, resumable: false, account_id: null });
       return;
     }
-    if (token !== run) return;
+    if (run !== state.run) return;
     onEvent(event);
   }
 }
 
-/** @param {import('./ipc.js').EnrollEvent} event */
+/**
+ * One event of the shell. An event this page does not know (a newer shell) changes nothing.
+ * @param {import('./ipc.js').EnrollEvent} event
+ */
 function onEvent(event) {
+  // Cognito took the new password: from now on it is the user's password (for "Resume").
+  const taken = passwordTakenBy(state, event);
+  if (!dispatch(event)) return;
+  if (taken) el.password.value = taken;
   switch (event.type) {
     case 'step':
-      stepDone(event.step, event.text);
+      announce(event.text || event.step);
       break;
-    case 'warning': {
-      const item = document.createElement('li');
-      item.textContent = event.text;
-      el.warnings.append(item);
+    case 'warning':
       announce(event.text);
       break;
-    }
     case 'prompt':
-      showPrompt(event.prompt, event.challenge);
+      el.promptInput.focus();
+      announce(state.prompt?.title ?? '');
       break;
     case 'done':
-      succeeded(event.account);
+      el.password.value = '';
+      el.resultMessage.focus();
+      hooks.changed();
       break;
     case 'failed':
-      failed(event.error, event.resumable, event.account_id);
+      stopped();
       break;
     default:
-      // An event this page does not know (a newer shell) changes nothing here.
       break;
   }
 }
 
-/**
- * @param {boolean} prove
- * @param {boolean} resumed
- */
-function resetSteps(prove, resumed) {
-  for (const item of stepItems()) {
-    item.classList.remove('done', 'current', 'stopped');
-    setText(/** @type {Element} */ (item.querySelector('.step-state')), '');
-    setText(/** @type {Element} */ (item.querySelector('.step-detail')), '');
-  }
-  stepItem('respond').hidden = true;
-  stepItem('signin-test').hidden = !prove;
-  if (resumed) {
-    // A pending account got its secret and stored it in the run that left it pending.
-    for (const name of ['associate', 'store']) markDone(stepItem(name), 'Earlier');
-  }
-  markCurrent();
-  setText(el.runTitle, 'Enrolling…');
-  el.warnings.replaceChildren();
-  hidePrompt();
-  el.failed.hidden = true;
-  el.result.hidden = true;
-  el.cancel.hidden = false;
-}
-
-/** @returns {HTMLLIElement[]} */
-function stepItems() {
-  return /** @type {HTMLLIElement[]} */ ([...el.steps.children]);
-}
-
-/**
- * The list item of a step, added at the end for a step this page does not know.
- * @param {string} name
- * @returns {HTMLLIElement}
- */
-function stepItem(name) {
-  const known = stepItems().find((item) => item.dataset.step === name);
-  if (known) return known;
-  const item = /** @type {HTMLLIElement} */ (stepItems()[0].cloneNode(true));
-  item.dataset.step = name;
-  item.classList.remove('done', 'current', 'stopped');
-  setText(/** @type {Element} */ (item.querySelector('.step-name')), name);
-  el.steps.append(item);
-  return item;
-}
-
-/**
- * @param {HTMLLIElement} item
- * @param {string} detail
- */
-function markDone(item, detail) {
-  item.hidden = false;
-  item.classList.remove('current');
-  item.classList.add('done');
-  setText(/** @type {Element} */ (item.querySelector('.step-state')), 'done');
-  const name = item.querySelector('.step-name')?.textContent ?? '';
-  setText(/** @type {Element} */ (item.querySelector('.step-detail')), detail === name ? '' : detail);
-}
-
-/** Marks the first shown step that is not done as the one in progress. */
-function markCurrent() {
-  let found = false;
-  for (const item of stepItems()) {
-    const current = !found && !item.hidden && !item.classList.contains('done');
-    found ||= current;
-    item.classList.toggle('current', current);
-    if (!item.classList.contains('done')) {
-      setText(/** @type {Element} */ (item.querySelector('.step-state')), current ? 'in progress' : '');
-    }
-  }
-}
-
-/**
- * Ends the step list: the step that was in progress is marked stopped, or (on success, where
- * the shell did not report every step) left plain.
- * @param {boolean} stopped
- */
-function settleSteps(stopped) {
-  for (const item of stepItems()) {
-    if (!item.classList.contains('current')) continue;
-    item.classList.remove('current');
-    item.classList.toggle('stopped', stopped);
-    setText(/** @type {Element} */ (item.querySelector('.step-state')), stopped ? 'stopped' : '');
-  }
-}
-
-/**
- * @param {string} name
- * @param {string} text
- */
-function stepDone(name, text) {
-  if (newPassword && (name === 'signin' || name === 'respond')) {
-    // Cognito took the new password: from now on it is the user's password (for "Resume").
-    el.password.value = newPassword;
-    newPassword = '';
-  }
-  markDone(stepItem(name), text);
-  markCurrent();
-  announce(text || name);
-}
-
-/**
- * @param {keyof PROMPTS} kind
- * @param {string | null} challenge
- */
-function showPrompt(kind, challenge) {
-  const texts = PROMPTS[kind];
-  if (!texts) return;
-  prompt = kind;
-  el.prompt.reset();
-  clearErrors(el.prompt);
-  const sentBy = CODE_SENT_BY[challenge ?? ''];
-  setText(el.promptTitle, kind === 'mfa_code' && sentBy ? `Cognito sent a code ${sentBy}.` : texts.title);
-  setText(el.promptLabel, texts.label);
-  el.promptInput.type = texts.type;
-  el.promptInput.autocomplete = texts.autocomplete;
-  el.promptInput.inputMode = texts.inputMode;
-  setHidden(el.promptConfirmField, kind !== 'new_password');
-  el.prompt.hidden = false;
-  el.promptInput.focus();
-  announce(texts.title);
-}
-
-function hidePrompt() {
-  prompt = null;
-  el.prompt.reset();
-  el.prompt.hidden = true;
+/** The run ended without success: offer Resume (when an account was left pending) or Retry. */
+function stopped() {
+  (state.failure?.resumableId ? el.resume : el.retry).focus();
+  hooks.changed();
 }
 
 async function answerPrompt() {
-  const kind = prompt;
-  if (!kind) return;
+  const prompt = state.prompt;
+  if (!prompt) return;
   clearErrors(el.prompt);
-  const value = kind === 'mfa_code' ? el.promptInput.value.trim() : el.promptInput.value;
-  /** @type {Record<string, string>} */
-  const errors = {};
-  if (!value) errors['wiz-prompt-input'] = `Enter the ${PROMPTS[kind].label.toLowerCase()}.`;
-  else if (kind === 'new_password' && el.promptConfirm.value !== value) {
-    errors['wiz-prompt-confirm'] = 'The two passwords differ.';
-  }
-  if (!reportFieldErrors(errors)) return;
+  const value = el.promptInput.value;
+  if (!reportFieldErrors(promptErrors(prompt, value, el.promptConfirm.value))) return;
   try {
     await enrollAnswer(value);
   } catch (error) {
@@ -563,45 +440,9 @@ async function answerPrompt() {
     el.promptInput.focus();
     return;
   }
-  if (kind === 'new_password') newPassword = value;
-  if (kind === 'client_secret') (resuming ? el.resumeSecret : el.clientSecret).value = value;
-  hidePrompt();
-  el.runTitle.focus();
-}
-
-/** @param {import('./ipc.js').AccountName} account */
-function succeeded(account) {
-  running = false;
-  enrolled = account;
-  hidePrompt();
-  el.cancel.hidden = true;
-  el.password.value = '';
-  settleSteps(false);
-  setText(el.runTitle, 'Enrolled');
-  setText(el.resultMessage, `${accountName(account)} is enrolled: Cognito now asks for a code from `
-    + 'CogAuth at every sign-in.');
-  el.result.hidden = false;
-  el.resultMessage.focus();
-  hooks.changed();
-}
-
-/**
- * @param {import('./ipc.js').CommandError} error
- * @param {boolean} resumable
- * @param {string | null} accountId
- */
-function failed(error, resumable, accountId) {
-  running = false;
-  hidePrompt();
-  el.cancel.hidden = true;
-  settleSteps(true);
-  setText(el.runTitle, 'Enrolment stopped');
-  resumableId = resumable ? accountId : null;
-  setFormError(el.error, error.message);
-  setHidden(el.resume, !resumableId);
-  el.failed.hidden = false;
-  (resumableId ? el.resume : el.retry).focus();
-  hooks.changed();
+  if (prompt.kind === 'client_secret') (state.mode === 'resume' ? el.resumeSecret : el.clientSecret).value = value;
+  dispatch({ type: 'answered', value, prompt });
+  if (state.phase === 'running') el.runTitle.focus();
 }
 
 async function cancel() {
@@ -613,8 +454,7 @@ async function cancel() {
       return;
     }
     // Nothing runs in the shell any more: end the run here.
-    run += 1;
-    failed({ kind: 'cancelled', message: 'The enrolment was cancelled.' }, false, null);
+    if (dispatch({ type: 'cancelled' })) stopped();
   }
 }
 
@@ -626,8 +466,9 @@ export function initEnrol(enrolHooks) {
   hooks = enrolHooks;
   registerView('enrol', {
     beforeClose(reason) {
-      if (!running) {
-        resetWizard();
+      if (!isRunning(state)) {
+        resetForms();
+        dispatch({ type: 'closed' });
         return true;
       }
       // Going back cancels the enrolment (the view stays to show how it ended); opening
@@ -646,12 +487,8 @@ export function initEnrol(enrolHooks) {
     event.preventDefault();
     toUserStep();
   });
-  el.username.addEventListener('input', () => {
-    if (!labelEdited) el.label.value = el.username.value.trim();
-  });
-  el.label.addEventListener('input', () => { labelEdited = el.label.value !== ''; });
   el.back.addEventListener('click', () => {
-    showStep('pool');
+    dispatch({ type: 'back' });
     el.region.focus();
   });
   el.userForm.addEventListener('submit', (event) => {
@@ -664,15 +501,16 @@ export function initEnrol(enrolHooks) {
   });
   el.cancel.addEventListener('click', () => whileBusy(el.cancel, cancel));
   el.retry.addEventListener('click', () => {
-    showStep('user');
-    el.password.focus();
+    dispatch({ type: 'retry' });
+    focusRefusal(el.password);
   });
   el.resume.addEventListener('click', () => whileBusy(el.resume, resumeAfterFailure));
   byId('wiz-reveal').addEventListener('click', () => {
-    if (enrolled) showReveal(enrolled.id, accountName(enrolled));
+    const account = state.enrolled;
+    if (account) showReveal(account.id, accountName(account));
   });
   byId('wiz-done').addEventListener('click', () => {
-    const account = enrolled;
+    const account = state.enrolled;
     if (closeView() && account) hooks.focus(account.id);
   });
 }

@@ -16,8 +16,10 @@
  * @typedef {object} CommandError
  * @property {string} kind     Stable snake_case name to branch on, e.g. "keychain_locked".
  * @property {string} message  One sentence for the user.
- * @property {string} [field]  The input at fault: "issuer", "label", "secret", "digits",
- *                             "period", "counter" or "uri".
+ * @property {string} [field]  The input at fault. Adding: "issuer", "label", "secret", "kind",
+ *   "algorithm", "digits", "period", "counter" or "uri"; enrolling: "region", "user_pool_id",
+ *   "client_id", "client_secret", "endpoint", "username", "password", "issuer" or "label";
+ *   settings: "clipboard_clear_seconds", "tray_accounts"; export: "password".
  */
 
 /**
@@ -74,21 +76,28 @@
  */
 
 /**
+ * An account typed in by hand: every field a string exactly as typed, checked and completed by
+ * core only. "" is core's default; a setting the kind does not use is sent as "".
  * @typedef {object} ManualEntry
  * @property {string} issuer
  * @property {string} label
- * @property {string} secret      Base32, as typed.
- * @property {"totp"|"hotp"|"steam"} kind
- * @property {string} algorithm
- * @property {number} digits
- * @property {number} period      Used by totp and steam.
- * @property {number} counter     Used by hotp.
+ * @property {string} secret      Base32.
+ * @property {string} kind        "totp", "hotp" or "steam".
+ * @property {string} algorithm   "" for steam.
+ * @property {string} digits      "" for steam.
+ * @property {string} period      Seconds; "" for hotp.
+ * @property {string} counter     "" for totp and steam.
  */
 
 /**
  * @typedef {object} ImportSource
  * @property {string} format      Machine name, e.g. "aegis".
  * @property {boolean} encrypted  Whether a password is needed to read it.
+ */
+
+/**
+ * @typedef {object} ImportLimits
+ * @property {number} max_file_bytes  The largest file core imports (pictures included).
  */
 
 /**
@@ -130,6 +139,7 @@
  * @typedef {object} EnrollDefaults
  * @property {PoolSettings[]} pools   Pools of earlier enrolments.
  * @property {DemoSettings|null} demo Set when the app runs against the local emulator.
+ * @property {string} default_issuer  The issuer core gives an account when none is typed.
  */
 
 /**
@@ -142,8 +152,8 @@
  * @property {string} username
  * @property {string} password
  * @property {"srp"|"password"} flow
- * @property {string} issuer
- * @property {string} label
+ * @property {string} issuer      As typed; "" is core's default (EnrollDefaults.default_issuer).
+ * @property {string} label       As typed; "" is core's default (the username).
  * @property {boolean} prove      Sign in once more with a fresh code at the end.
  */
 
@@ -157,10 +167,12 @@
  */
 
 /**
- * One event of a running enrolment.
+ * One event of a running enrolment. A prompt's `prompt` is core's name for the question
+ * ("new_password", "mfa_code", "client_secret", or a kind this page does not know), `text`
+ * the question for the user, and `secret` whether the answer is typed hidden.
  * @typedef {{type: "step", step: string, text: string}
  *   | {type: "warning", text: string}
- *   | {type: "prompt", prompt: "new_password"|"mfa_code"|"client_secret", challenge: string|null}
+ *   | {type: "prompt", prompt: string, challenge: string|null, text: string, secret: boolean}
  *   | {type: "done", account: AccountName}
  *   | {type: "failed", error: CommandError, resumable: boolean, account_id: string|null}
  * } EnrollEvent
@@ -309,6 +321,14 @@ export function revealAccount(id) {
 }
 
 // Import and export
+
+/**
+ * Core's limits for a picked file: a larger one is refused before it is read.
+ * @returns {Promise<ImportLimits>}
+ */
+export function importLimits() {
+  return invoke('import_limits');
+}
 
 /**
  * Hands a file (an export of any supported format, or an image with QR codes) to the shell,

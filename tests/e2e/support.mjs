@@ -110,3 +110,54 @@ export async function screenshot(browser, name) {
 
 /** Unix seconds now. */
 export const nowUnix = () => Math.floor(Date.now() / 1000);
+
+// Helpers on the window (app.test.mjs has its own copies of the first ones).
+
+/** Brings an element to the middle of the window (clear of the sticky header) and clicks it. */
+export async function press(element) {
+  await element.waitForDisplayed();
+  await element.scrollIntoView({ block: 'center' });
+  await element.click();
+}
+
+/** Back to the account list, whatever view or dialog is open. */
+export async function backToList(browser) {
+  for (let i = 0; i < 3 && !(await browser.$('#view-list').isDisplayed()); i += 1) {
+    await browser.keys(['Escape']);
+  }
+  await browser.$('#view-list').waitForDisplayed();
+}
+
+/** An account's row. */
+export const accountRow = (browser, id) => browser.$(`li.account[data-id="${id}"]`);
+
+/** The code a row shows, without the grouping space. */
+export async function shownCode(browser, id) {
+  const text = await accountRow(browser, id).$('.code').getText();
+  return text.replace(/\s/g, '');
+}
+
+/**
+ * Asserts a row shows oathtool's TOTP code for `secret`, read inside one time step (compared
+ * with oathtool's for the moments just before and after the read) and not in the first 1.5 s
+ * of a period, when the page rightly still shows the code that just expired. The row is
+ * scrolled into view first: rows far off screen are not rendered (content-visibility).
+ * @param {WebdriverIO.Browser} browser
+ * @param {string} id
+ * @param {string} secret  base32
+ * @param {{digits?: number, period?: number, algorithm?: string}} [options]
+ */
+export async function assertShowsCode(browser, id, secret, options) {
+  await accountRow(browser, id).scrollIntoView({ block: 'center' });
+  await until(async () => /^\d+$/.test(await shownCode(browser, id)), `a code in row ${id}`);
+  const period = (options?.period ?? 30) * 1000;
+  const intoPeriod = Date.now() % period;
+  if (intoPeriod < 1500) await new Promise((resolve) => { setTimeout(resolve, 1500 - intoPeriod); });
+  const before = nowUnix();
+  const shown = await shownCode(browser, id);
+  const after = nowUnix();
+  const expected = new Set([oathtoolTotp(secret, before, options), oathtoolTotp(secret, after, options)]);
+  if (!expected.has(shown)) {
+    throw new Error(`row ${id} shows ${shown}, oathtool says ${[...expected]}`);
+  }
+}

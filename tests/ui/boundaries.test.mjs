@@ -1,0 +1,100 @@
+// The page's structure, read as text: the state modules hold no DOM and no IPC, ipc.js alone
+// reaches Tauri, index.html has no inline script (CSP `default-src 'self'`), and every id the
+// modules and the field tables name exists in index.html (with its `-error` line where an
+// error is shown next to it).
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { KIND_FIELDS, MANUAL_FIELDS } from '../../ui/add-state.js';
+import { FIELDS } from '../../ui/enrol-state.js';
+
+const UI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
+const modules = readdirSync(UI).filter((name) => name.endsWith('.js'));
+const source = (name) => readFileSync(join(UI, name), 'utf8');
+const html = readFileSync(join(UI, 'index.html'), 'utf8');
+const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]));
+
+/** The code without its comments (a comment may say "no DOM"). */
+const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+const imports = (text) => [...text.matchAll(/from '(\.\/[^']+)'/g)].map((match) => match[1].slice(2));
+
+const STATE_MODULES = ['accounts-state.js', 'enrol-state.js', 'add-state.js', 'format.js'];
+
+test('the state modules exist and are ES modules', () => {
+  for (const name of STATE_MODULES) assert.ok(modules.includes(name), name);
+  for (const name of modules.filter((module) => module !== 'theme.js')) {
+    assert.match(source(name), /^(?:import|export) /m, `${name} is an ES module`);
+  }
+});
+
+test('state modules touch no DOM, no window and no IPC, and import only state modules', () => {
+  for (const name of STATE_MODULES) {
+    const text = code(source(name));
+    for (const forbidden of [/\bdocument\b/, /\bwindow\b/, /\bHTML\w*Element\b/, /__TAURI/, /\blocalStorage\b/]) {
+      assert.doesNotMatch(text, forbidden, `${name} uses ${forbidden}`);
+    }
+    for (const imported of imports(text)) {
+      assert.ok(STATE_MODULES.includes(imported), `${name} imports ${imported}`);
+    }
+  }
+});
+
+test('only ipc.js reaches Tauri', () => {
+  for (const name of modules) {
+    if (name === 'ipc.js') continue;
+    assert.doesNotMatch(code(source(name)), /__TAURI|\binvoke\(/, name);
+  }
+  assert.match(source('ipc.js'), /__TAURI_INTERNALS__/);
+});
+
+test('every relative import names a module of ui/', () => {
+  for (const name of modules) {
+    for (const imported of imports(source(name))) assert.ok(modules.includes(imported), `${name} imports ${imported}`);
+  }
+});
+
+test('index.html has no inline script, handler or style attribute', () => {
+  for (const script of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+    assert.match(script[1], /\ssrc="[^"]+"/, 'every script has a src');
+    assert.equal(script[2].trim(), '', 'and no body');
+  }
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handler');
+  assert.doesNotMatch(html, /\sstyle\s*=/i, 'no style attribute');
+  assert.doesNotMatch(html, /javascript:/i);
+});
+
+test('every id the modules look up is in index.html', () => {
+  for (const name of modules) {
+    for (const match of source(name).matchAll(/(?:byId|inputById|setFieldError)\('([^']+)'/g)) {
+      assert.ok(ids.has(match[1]), `${name}: #${match[1]}`);
+    }
+  }
+});
+
+test('every input a refusal can name has its error line', () => {
+  const inputs = [
+    ...Object.values(MANUAL_FIELDS),
+    ...Object.values(FIELDS).flatMap((field) => [field.input, field.resume].filter(Boolean)),
+    'add-uri-input', 'import-password', 'wiz-prompt-input', 'wiz-prompt-confirm',
+  ];
+  for (const input of inputs) {
+    assert.ok(ids.has(input), `#${input}`);
+    assert.ok(ids.has(`${input}-error`), `#${input}-error`);
+    assert.match(html, new RegExp(`id="${input}"[^>]*aria-describedby="${input}-error"`), `#${input} names its error`);
+  }
+  for (const field of new Set(Object.values(KIND_FIELDS).flat())) {
+    assert.ok(ids.has(`manual-${field}-field`), `#manual-${field}-field`);
+  }
+});
+
+test('the import picker takes the pictures core reads and any export', () => {
+  const accept = html.match(/id="import-file"[^>]*accept="([^"]+)"/)?.[1]?.split(',') ?? [];
+  for (const type of ['image/png', 'image/jpeg', 'image/webp', '.png', '.jpg', '.webp', '.json', '.txt', '.2fas', '.csv', '.xml']) {
+    assert.ok(accept.includes(type), type);
+  }
+  assert.ok(!accept.includes('image/*'), 'not GIF or HEIC, which core does not read');
+});

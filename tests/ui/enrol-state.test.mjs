@@ -1,0 +1,352 @@
+// The enrolment wizard's state (ui/enrol-state.js) under Node: the step machine's table, the
+// reducer's runs (steps, prompts of any kind, done, failed, cancel), where core's refusals are
+// shown, and the requests sent as typed.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import {
+  clientSecretNote, demoForm, fieldTarget, initialState, initialSteps, isRunning, MACHINE,
+  passwordTakenBy, poolChoices, poolFields, promptErrors, promptModel, reduce, resumeForm,
+  resumeRequest, RUN_TITLES, SCREENS, settled, startRequest, STEPS, withStepDone,
+} from '../../ui/enrol-state.js';
+
+const DEFAULTS = {
+  pools: [{ region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', client_id: 'c1', endpoint: null, has_client_secret: true }],
+  demo: null,
+  default_issuer: 'Cognito',
+};
+
+/** Runs actions from a state; returns the last state. */
+function run(state, ...actions) {
+  return actions.reduce((current, action) => reduce(current, action), state);
+}
+
+/** A new enrolment, started, as the shell accepted it. */
+function started({ prove = true } = {}) {
+  return run(initialState(), { type: 'open', defaults: DEFAULTS }, { type: 'next' }, { type: 'started', prove, resumed: false });
+}
+
+/** The names of the steps in a state with a status, e.g. ['signin:done', 'associate:current']. */
+const statuses = (state) => state.steps.filter((step) => step.status).map((step) => `${step.name}:${step.status}`);
+
+describe('the step machine as data', () => {
+  test('every transition leads to a phase of the table, and every phase has a screen', () => {
+    const phases = Object.keys(MACHINE);
+    for (const [phase, actions] of Object.entries(MACHINE)) {
+      for (const [action, target] of Object.entries(actions)) {
+        assert.ok(phases.includes(target), `${phase} --${action}--> ${target}`);
+      }
+      assert.ok(SCREENS[phase], `${phase} has a screen`);
+      assert.equal(typeof RUN_TITLES[phase], 'string');
+    }
+  });
+
+  test('an action its phase does not list changes nothing (the same object)', () => {
+    const pool = reduce(initialState(), { type: 'open', defaults: DEFAULTS });
+    assert.equal(reduce(pool, { type: 'done', account: { id: 'x', issuer: '', label: 'x' } }), pool);
+    assert.equal(reduce(pool, { type: 'started', prove: true }), pool, 'no start from the pool step');
+    const running = started();
+    assert.equal(reduce(running, { type: 'open', defaults: DEFAULTS }), running, 'no reopening while a run goes on');
+    assert.equal(reduce(running, { type: 'closed' }), running);
+    assert.equal(reduce(running, { type: 'some_future_event', text: 'hello' }), running);
+  });
+
+  test('a new enrolment: pool → user → running; finishing one: the user step only', () => {
+    const pool = reduce(initialState(), { type: 'open', defaults: DEFAULTS });
+    assert.equal(pool.phase, 'pool');
+    assert.equal(pool.defaults.default_issuer, 'Cognito');
+    const user = reduce(pool, { type: 'next' });
+    assert.equal(user.phase, 'user');
+    assert.equal(reduce(user, { type: 'back' }).phase, 'pool');
+    const running = reduce(user, { type: 'started', prove: true, resumed: false });
+    assert.equal(running.phase, 'running');
+    assert.ok(isRunning(running));
+    assert.equal(running.run, user.run + 1);
+
+    const account = { id: 'p1', issuer: 'Cognito', label: 'demo', cognito: { region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', username: 'demo' } };
+    const resume = reduce(initialState(), { type: 'resume', account, defaults: DEFAULTS });
+    assert.equal(resume.phase, 'user');
+    assert.equal(resume.mode, 'resume');
+    assert.equal(reduce(resume, { type: 'back' }), resume, 'no pool step when finishing an account');
+  });
+
+  test('defaults missing from an older shell are filled with none', () => {
+    const state = reduce(initialState(), { type: 'open', defaults: { pools: [], demo: null } });
+    assert.equal(state.defaults.default_issuer, '');
+    const failed = reduce(initialState(), { type: 'open', defaultsError: 'Remembered pools are not available: x' });
+    assert.deepEqual(failed.defaults.pools, []);
+    assert.equal(failed.defaultsError, 'Remembered pools are not available: x');
+  });
+});
+
+describe('the live steps', () => {
+  test('at the start, the first step is in progress; respond waits to be reported', () => {
+    const state = started();
+    assert.deepEqual(statuses(state), ['signin:current']);
+    assert.equal(state.steps.find((step) => step.name === 'respond').hidden, true);
+    assert.equal(state.steps.find((step) => step.name === 'signin-test').hidden, false);
+    assert.equal(started({ prove: false }).steps.find((step) => step.name === 'signin-test').hidden, true);
+  });
+
+  test('a resumed run starts with the secret issued and stored earlier', () => {
+    const steps = initialSteps(true, true);
+    assert.deepEqual(steps.filter((step) => step.status === 'done').map((step) => [step.name, step.detail]),
+      [['associate', 'Earlier'], ['store', 'Earlier']]);
+    assert.equal(steps.find((step) => step.status === 'current').name, 'signin');
+  });
+
+  test('a reported step is done and the next shown one is in progress', () => {
+    let state = started();
+    state = reduce(state, { type: 'step', step: 'signin', text: 'Signed in as demo' });
+    state = reduce(state, { type: 'step', step: 'associate', text: 'Secret issued' });
+    assert.deepEqual(statuses(state), ['signin:done', 'associate:done', 'store:current']);
+    assert.equal(state.steps[0].detail, 'Signed in as demo');
+    assert.equal(state.steps[1].detail, '', 'a text that repeats the label is not shown twice');
+    const verified = run(state, { type: 'step', step: 'store', text: '' }, { type: 'step', step: 'verify', text: '' });
+    assert.equal(verified.steps.find((step) => step.status === 'current').name, 'preference', 'respond is skipped while hidden');
+    const responded = reduce(verified, { type: 'step', step: 'respond', text: 'MFA_SETUP answered' });
+    assert.equal(responded.steps.find((step) => step.name === 'respond').hidden, false);
+  });
+
+  test('a step this page does not know is added at the end under its own name', () => {
+    const state = reduce(started(), { type: 'step', step: 'quantum-check', text: 'Checked' });
+    const last = state.steps.at(-1);
+    assert.deepEqual(last, { name: 'quantum-check', label: 'quantum-check', hidden: false, status: 'done', detail: 'Checked' });
+    assert.equal(state.steps.length, STEPS.length + 1);
+    assert.equal(state.steps[0].status, 'current');
+  });
+
+  test('the end: the step in progress is stopped on failure, plain on success', () => {
+    const steps = withStepDone(initialSteps(true, false), 'signin', '');
+    assert.equal(settled(steps, true).find((step) => step.name === 'associate').status, 'stopped');
+    assert.equal(settled(steps, false).find((step) => step.name === 'associate').status, '');
+  });
+
+  test('warnings accumulate in order', () => {
+    const state = run(started(), { type: 'warning', text: 'clock skew' }, { type: 'warning', text: 'resuming' });
+    assert.deepEqual(state.warnings, ['clock skew', 'resuming']);
+    assert.equal(state.phase, 'running');
+  });
+});
+
+describe('prompts', () => {
+  test('an unknown prompt kind becomes a prompt with core\'s text, answerable', () => {
+    const event = { type: 'prompt', prompt: 'select_favourite_colour', challenge: null, text: 'Cognito asks for your favourite colour.', secret: false };
+    const state = reduce(started(), event);
+    assert.equal(state.phase, 'prompt');
+    assert.ok(isRunning(state));
+    assert.equal(state.prompt.kind, 'select_favourite_colour');
+    assert.equal(state.prompt.title, 'Cognito asks for your favourite colour.');
+    assert.equal(state.prompt.secret, false);
+    assert.equal(state.prompt.confirm, false);
+    assert.ok(state.prompt.label, 'the input has a label');
+    const answered = reduce(state, { type: 'answered', value: 'blue', prompt: state.prompt });
+    assert.equal(answered.phase, 'running');
+    assert.equal(answered.prompt, null);
+  });
+
+  test('an unknown secret prompt is hidden; without `secret` it is hidden too', () => {
+    assert.equal(promptModel({ prompt: 'pin', text: 'Your PIN', secret: true }).secret, true);
+    assert.equal(promptModel({ prompt: 'pin', text: 'Your PIN' }).secret, true);
+    assert.equal(promptModel({ prompt: 'pin', text: '' }).title, 'Cognito asks for more information.');
+  });
+
+  test('known kinds keep their wording; core\'s `secret` decides the input', () => {
+    const code = promptModel({ prompt: 'mfa_code', challenge: 'SMS_MFA', text: 'Cognito sent a code by SMS: enter it.', secret: false });
+    assert.equal(code.title, 'Cognito sent a code by SMS.');
+    assert.equal(code.inputMode, 'numeric');
+    assert.equal(code.secret, false);
+    assert.equal(promptModel({ prompt: 'mfa_code', challenge: 'EMAIL_OTP', text: '', secret: false }).title, 'Cognito sent a code by e-mail.');
+    assert.equal(promptModel({ prompt: 'mfa_code', challenge: null, text: '', secret: false }).title, 'Cognito sent a code by SMS or e-mail.');
+    const password = promptModel({ prompt: 'new_password', challenge: null, text: 'x', secret: true });
+    assert.equal(password.confirm, true);
+    assert.equal(password.secret, true);
+    assert.equal(promptModel({ prompt: 'new_password', challenge: null, text: 'x', secret: false }).secret, false);
+  });
+
+  test('only a new password typed twice differently is caught before sending', () => {
+    const password = promptModel({ prompt: 'new_password', secret: true });
+    assert.deepEqual(promptErrors(password, 'abc', 'abd'), { 'wiz-prompt-confirm': 'The two passwords differ.' });
+    assert.deepEqual(promptErrors(password, 'abc', 'abc'), {});
+    assert.deepEqual(promptErrors(password, '', ''), {}, 'an empty answer is for core to refuse');
+    assert.deepEqual(promptErrors(promptModel({ prompt: 'mfa_code', secret: false }), '', 'x'), {});
+  });
+
+  test('a new password becomes the user\'s password once a sign-in step succeeds', () => {
+    let state = reduce(started(), { type: 'prompt', prompt: 'new_password', challenge: null, text: '', secret: true });
+    state = reduce(state, { type: 'answered', value: 'N3w-password!', prompt: state.prompt });
+    assert.equal(state.newPassword, 'N3w-password!');
+    assert.equal(passwordTakenBy(state, { type: 'step', step: 'associate' }), '');
+    const event = { type: 'step', step: 'signin', text: '' };
+    assert.equal(passwordTakenBy(state, event), 'N3w-password!');
+    assert.equal(reduce(state, event).newPassword, '', 'taken once');
+  });
+
+  test('an answer to an older prompt leaves a newer one open', () => {
+    const first = reduce(started(), { type: 'prompt', prompt: 'mfa_code', challenge: 'SMS_MFA', text: '', secret: false });
+    const second = reduce(first, { type: 'prompt', prompt: 'mfa_code', challenge: 'SMS_MFA', text: '', secret: false });
+    const answered = reduce(second, { type: 'answered', value: '123456', prompt: first.prompt });
+    assert.equal(answered.phase, 'prompt');
+    assert.equal(answered.prompt, second.prompt);
+  });
+
+  test('a step may arrive while a prompt is open; it stays open', () => {
+    const prompting = reduce(started(), { type: 'prompt', prompt: 'client_secret', challenge: null, text: '', secret: true });
+    const state = reduce(prompting, { type: 'step', step: 'signin', text: '' });
+    assert.equal(state.phase, 'prompt');
+    assert.equal(state.prompt, prompting.prompt);
+  });
+});
+
+describe('how a run ends', () => {
+  test('done: the account, the prompt closed, nothing more accepted but opening again', () => {
+    const account = { id: 'a1', issuer: 'Cognito', label: 'demo' };
+    const state = run(started(), { type: 'prompt', prompt: 'mfa_code', secret: false }, { type: 'done', account });
+    assert.equal(state.phase, 'done');
+    assert.equal(state.prompt, null);
+    assert.equal(state.enrolled, account);
+    assert.ok(!isRunning(state));
+    assert.equal(reduce(state, { type: 'step', step: 'signin', text: '' }), state, 'late events are dropped');
+    assert.equal(reduce(state, { type: 'open', defaults: DEFAULTS }).phase, 'pool');
+  });
+
+  test('failed: resumable only with the account left pending', () => {
+    const error = { kind: 'network', message: 'The connection was lost.' };
+    const state = reduce(started(), { type: 'failed', error, resumable: true, account_id: 'p9' });
+    assert.equal(state.phase, 'failed');
+    assert.deepEqual(state.failure, { message: 'The connection was lost.', field: null, resumableId: 'p9' });
+    assert.equal(reduce(started(), { type: 'failed', error, resumable: false, account_id: 'p9' }).failure.resumableId, null);
+    const again = reduce(state, { type: 'started', prove: true, resumed: true });
+    assert.equal(again.phase, 'running', '"Resume" starts a new run');
+    assert.equal(again.failure, null);
+  });
+
+  test('cancelled: a failure that ends the run, whose late events are dropped', () => {
+    const before = started();
+    const state = reduce(before, { type: 'cancelled' });
+    assert.equal(state.phase, 'failed');
+    assert.equal(state.failure.message, 'The enrolment was cancelled.');
+    assert.ok(state.run > before.run, 'the run number moves on');
+  });
+
+  test('retry goes back to the step of the field a failure names, with the message there', () => {
+    const wrong = { kind: 'invalid_config', message: 'no such region', field: 'region' };
+    const state = run(started(), { type: 'failed', error: wrong, resumable: false, account_id: null }, { type: 'retry' });
+    assert.equal(state.phase, 'pool');
+    assert.deepEqual(state.refusal, { message: 'no such region', input: 'wiz-region' });
+    const plain = run(started(), { type: 'failed', error: { kind: 'network', message: 'x' }, resumable: false }, { type: 'retry' });
+    assert.equal(plain.phase, 'user');
+    assert.equal(plain.refusal, null);
+  });
+});
+
+describe('core\'s refusals go next to their input', () => {
+  const user = run(initialState(), { type: 'open', defaults: DEFAULTS }, { type: 'next' });
+
+  test('a pool setting: back to the pool step, next to its input', () => {
+    for (const [field, input] of [['region', 'wiz-region'], ['user_pool_id', 'wiz-pool'], ['client_id', 'wiz-client'],
+      ['client_secret', 'wiz-client-secret'], ['endpoint', 'wiz-endpoint']]) {
+      const state = reduce(user, { type: 'refused', error: { kind: 'invalid', message: `bad ${field}`, field } });
+      assert.equal(state.phase, 'pool', field);
+      assert.deepEqual(state.refusal, { message: `bad ${field}`, input }, field);
+    }
+  });
+
+  test('a user setting: stays on the user step, next to its input', () => {
+    for (const [field, input] of [['username', 'wiz-username'], ['password', 'wiz-password'], ['issuer', 'wiz-issuer'], ['label', 'wiz-label']]) {
+      const state = reduce(user, { type: 'refused', error: { kind: 'invalid', message: 'no', field } });
+      assert.equal(state.phase, 'user');
+      assert.equal(state.refusal.input, input);
+    }
+  });
+
+  test('no field, or one this wizard does not show: on the form', () => {
+    const state = reduce(user, { type: 'refused', error: { kind: 'busy', message: 'An enrolment is running.' } });
+    assert.equal(state.phase, 'user');
+    assert.deepEqual(state.refusal, { message: 'An enrolment is running.', input: null });
+    assert.equal(reduce(user, { type: 'refused', error: { kind: 'x', message: 'y', field: 'toString' } }).refusal.input, null);
+  });
+
+  test('finishing a pending account shows only its password and client secret', () => {
+    assert.deepEqual(fieldTarget('client_secret', 'resume'), { input: 'wiz-resume-secret', phase: 'user' });
+    assert.deepEqual(fieldTarget('password', 'resume'), { input: 'wiz-password', phase: 'user' });
+    assert.equal(fieldTarget('region', 'resume'), null);
+    assert.equal(fieldTarget(undefined, 'new'), null);
+  });
+
+  test('a refused "Resume" keeps the failure, with core\'s answer', () => {
+    const failed = reduce(started(), { type: 'failed', error: { kind: 'network', message: 'lost' }, resumable: true, account_id: 'p1' });
+    const state = reduce(failed, { type: 'refused', error: { kind: 'wrong_password', message: 'Incorrect username or password.' } });
+    assert.equal(state.phase, 'failed');
+    assert.equal(state.failure.message, 'Incorrect username or password.');
+    assert.equal(state.failure.resumableId, 'p1');
+  });
+});
+
+describe('requests: sent as typed, no rule and no default in the page', () => {
+  const form = {
+    region: ' eu-west-1 ', user_pool_id: 'eu-west-1_Abc', client_id: 'c1', client_secret: '', endpoint: '',
+    username: ' demo ', password: ' pw ', resume_secret: 's3', issuer: '', label: '', flow: 'srp', prove: true,
+  };
+
+  test('an empty issuer and label are sent empty: core chooses its defaults', () => {
+    const request = startRequest(form);
+    assert.equal(request.issuer, '');
+    assert.equal(request.label, '');
+    assert.equal(request.region, ' eu-west-1 ', 'not trimmed');
+    assert.equal(request.username, ' demo ');
+    assert.equal(request.password, ' pw ');
+    assert.equal(request.client_secret, null);
+    assert.equal(request.endpoint, null);
+    assert.equal(request.flow, 'srp');
+    assert.equal(request.prove, true);
+  });
+
+  test('typed values go through unchanged, even ones core will refuse', () => {
+    const request = startRequest({ ...form, region: 'not a region', endpoint: 'ftp://x', issuer: 'ACME', label: 'me', client_secret: 'sec' });
+    assert.equal(request.region, 'not a region');
+    assert.equal(request.endpoint, 'ftp://x');
+    assert.equal(request.issuer, 'ACME');
+    assert.equal(request.label, 'me');
+    assert.equal(request.client_secret, 'sec');
+  });
+
+  test('resuming takes the client secret of the field on screen', () => {
+    assert.deepEqual(resumeRequest('p1', form, 'resume'), { id: 'p1', password: ' pw ', client_secret: 's3', flow: 'srp', prove: true });
+    assert.equal(resumeRequest('p1', form, 'new').client_secret, null);
+  });
+});
+
+describe('the forms\' contents', () => {
+  test('a remembered pool fills the pool fields, never a client secret', () => {
+    assert.deepEqual(poolFields(DEFAULTS.pools[0]),
+      { region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', client_id: 'c1', endpoint: '', client_secret: '' });
+    assert.match(clientSecretNote(DEFAULTS.pools[0]), /has one/);
+    assert.equal(clientSecretNote(null), '(only if the client has one)');
+    assert.deepEqual(poolChoices(DEFAULTS.pools), [
+      { label: 'Another pool', value: '' }, { label: 'eu-west-1_Abc (eu-west-1)', value: '0' },
+    ]);
+  });
+
+  test('finishing: the summary, the secret field unless the pool has none, the demo password', () => {
+    const account = { id: 'p1', issuer: 'Cognito', label: 'demo', cognito: { region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', username: 'demo' } };
+    const form = resumeForm(account, DEFAULTS);
+    assert.equal(form.summary, 'Finish enrolling demo (Cognito (demo)) in the user pool eu-west-1_Abc, eu-west-1.');
+    assert.equal(form.askSecret, true);
+    assert.equal(form.password, null);
+    const noSecret = { ...DEFAULTS, pools: [{ ...DEFAULTS.pools[0], has_client_secret: false }] };
+    assert.equal(resumeForm(account, noSecret).askSecret, false);
+    assert.equal(resumeForm(account, { pools: [], demo: null }).askSecret, true, 'an unknown pool may have one');
+    const demo = { region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', client_id: 'c1', endpoint: 'http://127.0.0.1:1', username: 'demo', password: 'CogAuth-demo-1' };
+    assert.equal(resumeForm(account, { ...DEFAULTS, demo }).password, 'CogAuth-demo-1');
+    assert.equal(resumeForm(account, { ...DEFAULTS, demo: { ...demo, username: 'other' } }).password, null);
+  });
+
+  test('the demo fills the pool and the user, and leaves the names to core', () => {
+    const demo = { region: 'us-east-1', user_pool_id: 'us-east-1_X', client_id: 'c', endpoint: 'http://127.0.0.1:9', username: 'demo', password: 'pw' };
+    const values = demoForm(demo);
+    assert.deepEqual(values, { region: 'us-east-1', user_pool_id: 'us-east-1_X', client_id: 'c', endpoint: 'http://127.0.0.1:9', username: 'demo', password: 'pw' });
+    assert.ok(!('issuer' in values) && !('label' in values));
+  });
+});
