@@ -8,7 +8,7 @@
 // does not stay in the page.
 
 import {
-  addManual, addUri, importApply, importClipboard, importLimits, importLoad, importPreview,
+  addManual, addUri, importApply, importCancel, importClipboard, importLimits, importLoad, importPreview,
   importScreenshot,
 } from './ipc.js';
 import {
@@ -252,6 +252,8 @@ export function initAdd(addHooks) {
   registerView('add', {
     beforeClose() {
       resetAll();
+      // Nothing to report if it fails: the shell drops it after 5 minutes anyway.
+      importCancel().catch(() => {});
       return true;
     },
   });

@@ -332,12 +332,21 @@ export function importLimits() {
 
 /**
  * Hands a file (an export of any supported format, or an image with QR codes) to the shell,
- * which keeps it until the next load.
+ * which keeps it until it is imported or cancelled, another is loaded, or 5 minutes pass.
  * @param {Uint8Array} bytes
  * @returns {Promise<ImportSource>}
  */
 export function importLoad(bytes) {
   return invoke('import_load', bytes);
+}
+
+/**
+ * Drops whatever was loaded for import (the Add view closes: an export may hold a whole
+ * password vault, and it must not stay in memory).
+ * @returns {Promise<void>}
+ */
+export function importCancel() {
+  return invoke('import_cancel');
 }
 
 /**

@@ -43,8 +43,8 @@ impl SystemClipboard {
 
 impl ClipboardSink for SystemClipboard {
     fn set_text(&mut self, text: &str) -> Result<(), String> {
-        self.get()?
-            .set_text(text)
+        kept_out_of_history(self.get()?.set())
+            .text(text)
             .map_err(|error| error.to_string())
     }
 
@@ -55,6 +55,30 @@ impl ClipboardSink for SystemClipboard {
     fn clear(&mut self) -> Result<(), String> {
         self.get()?.clear().map_err(|error| error.to_string())
     }
+}
+
+/// Marks what is copied as a secret for clipboard managers, each platform by its convention:
+/// KDE's `x-kde-passwordManagerHint` on Linux (Klipper, GPaste, CopyQ skip it), Windows'
+/// history and cloud-clipboard exclusion formats, macOS's concealed type (nspasteboard.org).
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+))]
+fn kept_out_of_history(set: arboard::Set<'_>) -> arboard::Set<'_> {
+    use arboard::SetExtLinux as _;
+    set.exclude_from_history()
+}
+
+#[cfg(windows)]
+fn kept_out_of_history(set: arboard::Set<'_>) -> arboard::Set<'_> {
+    use arboard::SetExtWindows as _;
+    set.exclude_from_history().exclude_from_cloud()
+}
+
+#[cfg(target_os = "macos")]
+fn kept_out_of_history(set: arboard::Set<'_>) -> arboard::Set<'_> {
+    use arboard::SetExtApple as _;
+    set.exclude_from_history()
 }
 
 /// What we last put on the clipboard.

@@ -18,6 +18,7 @@ pub const COMMANDS: &[&str] = &[
     "reveal_account",
     "import_limits",
     "import_load",
+    "import_cancel",
     "import_clipboard",
     "import_screenshot",
     "import_preview",

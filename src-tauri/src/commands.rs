@@ -9,6 +9,7 @@
 //! explicit request.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use cogauth_core::backup;
 use cogauth_core::capture;
@@ -27,8 +28,9 @@ use crate::codes::{self, Copied};
 use crate::demo::DemoPool;
 use crate::enrolment::{EnrollEvent, Job, ResumeForm, StartRequest};
 use crate::error::CommandError;
+use crate::import_slot;
 use crate::settings::{RememberedPool, Settings};
-use crate::state::{AppState, changing_vault, lock, with_state};
+use crate::state::{AppState, changing_vault, with_state};
 use crate::view::{AccountList, AccountRef, ImportPreview};
 
 /// All accounts, each with its current and next code (none for HOTP: showing one uses it up).
@@ -220,15 +222,26 @@ pub struct Loaded {
     encrypted: bool,
 }
 
-/// Keeps what the user chose to import for `import_preview` and `import_apply`, and says what
-/// it is.
-fn keep(state: &AppState, pending: Pending) -> Loaded {
+/// Keeps what the user chose to import for `import_preview` and `import_apply` (at most
+/// [`import_slot::KEPT_FOR`]), and says what it is.
+fn keep(app: &AppHandle, state: &AppState, pending: Pending) -> Loaded {
     let loaded = Loaded {
         format: pending.format(),
         encrypted: pending.encrypted(),
     };
-    *lock(&state.import) = Some(pending);
+    state.import.keep(pending, Instant::now());
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(import_slot::KEPT_FOR).await;
+        app.state::<AppState>().import.expire(Instant::now());
+    });
     loaded
+}
+
+/// Drops the loaded import (the page calls it when the Add view closes).
+#[tauri::command]
+pub fn import_cancel(state: tauri::State<'_, AppState>) {
+    state.import.cancel();
 }
 
 /// The answer of `import_limits`.
@@ -256,7 +269,11 @@ pub async fn import_load(app: AppHandle, request: Request<'_>) -> Result<Loaded,
         });
     };
     let bytes = Zeroizing::new(bytes.clone());
-    with_state(app, move |state| Ok(keep(state, Pending::file(bytes)?))).await
+    let handle = app.clone();
+    with_state(app, move |state| {
+        Ok(keep(&handle, state, Pending::file(bytes)?))
+    })
+    .await
 }
 
 /// Reads the QR codes of the clipboard's image (or the otpauth URIs copied as text).
@@ -276,9 +293,10 @@ async fn load_codes(
     source: QrSource,
     read: fn() -> Result<cogauth_core::scan::Codes, cogauth_core::scan::ScanError>,
 ) -> Result<Loaded, CommandError> {
+    let handle = app.clone();
     with_state(app, move |state| {
         let texts = read().map_err(ImportError::from)?;
-        Ok(keep(state, Pending::codes(source, texts)?))
+        Ok(keep(&handle, state, Pending::codes(source, texts)?))
     })
     .await
 }
@@ -290,11 +308,11 @@ pub async fn import_preview(
     password: Option<Zeroizing<String>>,
 ) -> Result<ImportPreview, CommandError> {
     with_state(app, move |state| {
-        let pending = lock(&state.import);
-        let pending = pending.as_ref().ok_or(CommandError::NothingLoaded)?;
-        let password = password.as_ref().map(|p| p.as_bytes());
-        let plan = transfer::plan(state.vault()?, pending.decode(password)?)?;
-        Ok(ImportPreview::from(&plan))
+        state.import.with(Instant::now(), false, |pending| {
+            let password = password.as_ref().map(|p| p.as_bytes());
+            let plan = transfer::plan(state.vault()?, pending.decode(password)?)?;
+            Ok(ImportPreview::from(&plan))
+        })
     })
     .await
 }
@@ -313,15 +331,14 @@ pub async fn import_apply(
     password: Option<Zeroizing<String>>,
 ) -> Result<Imported, CommandError> {
     changing_vault(app, move |state| {
-        let mut pending = lock(&state.import);
-        let loaded = pending.as_ref().ok_or(CommandError::NothingLoaded)?;
-        let password = password.as_ref().map(|p| p.as_bytes());
-        let vault = state.vault()?;
-        let report = transfer::plan(vault, loaded.decode(password)?)?.apply(vault)?;
-        *pending = None;
-        Ok(Imported {
-            added: report.added.len(),
-            skipped: report.duplicates.len(),
+        state.import.with(Instant::now(), true, |pending| {
+            let password = password.as_ref().map(|p| p.as_bytes());
+            let vault = state.vault()?;
+            let report = transfer::plan(vault, pending.decode(password)?)?.apply(vault)?;
+            Ok(Imported {
+                added: report.added.len(),
+                skipped: report.duplicates.len(),
+            })
         })
     })
     .await

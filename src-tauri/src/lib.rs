@@ -28,6 +28,7 @@ pub mod commands;
 pub mod demo;
 pub mod enrolment;
 pub mod error;
+pub mod import_slot;
 pub mod settings;
 pub mod state;
 pub mod tray;
@@ -48,7 +49,7 @@ pub const HIDDEN_ARG: &str = "--hidden";
 /// Builds and runs the app until the user quits. Returns an error only if Tauri cannot start
 /// (no display, no WebKit, a broken bundled config).
 pub fn run() -> tauri::Result<()> {
-    let start_hidden = std::env::args().any(|arg| arg == HIDDEN_ARG);
+    let start_hidden = std::env::args_os().any(|arg| arg == HIDDEN_ARG);
     let app = tauri::Builder::default()
         // First: a second launch focuses this instance instead of starting another.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -74,6 +75,7 @@ pub fn run() -> tauri::Result<()> {
             commands::reveal_account,
             commands::import_limits,
             commands::import_load,
+            commands::import_cancel,
             commands::import_clipboard,
             commands::import_screenshot,
             commands::import_preview,

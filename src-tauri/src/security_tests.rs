@@ -116,6 +116,8 @@ fn csp_locks_down_scripts_objects_and_framing() {
         assert_eq!(sources(&csp, "object-src"), ["'none'"], "{key}");
         assert_eq!(sources(&csp, "base-uri"), ["'none'"], "{key}");
         assert_eq!(sources(&csp, "frame-ancestors"), ["'none'"], "{key}");
+        // No form may post anywhere, not even to the app's own origin (the page posts none).
+        assert_eq!(sources(&csp, "form-action"), ["'none'"], "{key}");
     }
 }
 

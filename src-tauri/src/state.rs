@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use cogauth_core::transfer::Pending;
 use cogauth_core::vault::now_unix;
 use cogauth_core::{AccountId, Code, KeyringStore, Vault, VaultConfig, VaultError};
 use tauri::{AppHandle, Manager};
@@ -20,13 +19,27 @@ use tauri::{AppHandle, Manager};
 use crate::clipboard::{Copier, SystemClipboard};
 use crate::enrolment::EnrolmentSlot;
 use crate::error::CommandError;
+use crate::import_slot::ImportSlot;
 use crate::settings::SettingsStore;
 use crate::view::AccountList;
 
-/// The demo pool `scripts/run --demo` starts (the JSON line the local emulator prints).
+/// The demo pool `scripts/run --demo` starts (the JSON line the local emulator prints). Read
+/// only by builds with the `dev-hooks` feature: the released app has no demo mode.
+#[cfg(feature = "dev-hooks")]
 pub const DEMO_POOL_ENV: &str = "COGAUTH_DEMO_POOL";
-/// A file the app writes once the UI has painted its first codes (for the benchmark).
+/// A file the app writes once the UI has painted its first codes (for the benchmark). Read
+/// only by builds with the `dev-hooks` feature.
+#[cfg(feature = "dev-hooks")]
 pub const READY_FILE_ENV: &str = "COGAUTH_BENCH_READY_FILE";
+
+/// The path a development hook's variable names; always `None` in a build without the
+/// `dev-hooks` feature (the released app), whose binary does not even hold the names.
+#[cfg(feature = "dev-hooks")]
+fn dev_hook_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
 
 /// The shell's managed state.
 pub struct AppState {
@@ -41,8 +54,8 @@ pub struct AppState {
     /// The HOTP codes shown in this run, by account: copying one copies the shown code
     /// instead of using up another.
     revealed: Mutex<HashMap<AccountId, Code>>,
-    /// What the user chose to import, until it is imported or another is chosen.
-    pub import: Mutex<Option<Pending>>,
+    /// What the user chose to import, until it is imported, cancelled or too old.
+    pub import: ImportSlot,
     /// The Cognito enrolment in progress.
     pub enrolment: EnrolmentSlot,
     /// The demo pool's description file, when started in demo mode.
@@ -113,11 +126,10 @@ impl AppState {
     /// system clipboard. Touches neither the disk's vault nor the keychain: core does that
     /// lazily, on the first command.
     pub fn from_env() -> Self {
-        let path_env = |name| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
+        #[cfg(feature = "dev-hooks")]
+        let (demo_pool, ready_file) = (dev_hook_path(DEMO_POOL_ENV), dev_hook_path(READY_FILE_ENV));
+        #[cfg(not(feature = "dev-hooks"))]
+        let (demo_pool, ready_file) = (None, None);
         AppState {
             vault: VaultConfig::resolve(None, None)
                 .map(|config| (config.open(), config.data_dir))
@@ -126,10 +138,10 @@ impl AppState {
             copier: Copier::new(Box::<SystemClipboard>::default()),
             deleting: Deletions::default(),
             revealed: Mutex::default(),
-            import: Mutex::default(),
+            import: ImportSlot::default(),
             enrolment: EnrolmentSlot::default(),
-            demo_pool: path_env(DEMO_POOL_ENV),
-            ready_file: path_env(READY_FILE_ENV),
+            demo_pool,
+            ready_file,
             quitting: AtomicBool::new(false),
             marks: Mutex::new(BTreeMap::from([(
                 "shell_state".to_owned(),

@@ -26,6 +26,16 @@ pub fn show(app: &AppHandle) {
     let built = WebviewWindowBuilder::from_config(app, config).and_then(|b| {
         b.theme(theme.window_theme())
             .initialization_script(tell_page)
+            // The page never leaves the app, and opens no window: a script that got into it
+            // cannot take the user (or the IPC) to another origin.
+            .on_navigation(|url| {
+                let allowed = is_app_url(url);
+                if !allowed {
+                    eprintln!("cogauth-app: navigation to another origin refused");
+                }
+                allowed
+            })
+            .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
             .build()
     });
     match built {
@@ -39,6 +49,16 @@ pub fn show(app: &AppHandle) {
             });
         }
         Err(error) => eprintln!("cogauth-app: the window could not be opened: {error}"),
+    }
+}
+
+/// Whether `url` is the app's own page: `tauri://localhost/…` (Linux, macOS) or
+/// `http(s)://tauri.localhost/…` (Windows), where Tauri serves `ui/`.
+pub fn is_app_url(url: &tauri::Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => url.port().is_none(),
+        _ => false,
     }
 }
 
@@ -67,4 +87,39 @@ pub fn quit(app: &AppHandle) {
     state.finish_all_deletes();
     state.copier.clear_now();
     app.exit(0);
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::is_app_url;
+
+    fn allowed(text: &str) -> bool {
+        is_app_url(&tauri::Url::parse(text).expect("a URL"))
+    }
+
+    #[test]
+    fn only_the_apps_own_pages_may_be_navigated_to() {
+        assert!(allowed("tauri://localhost/"));
+        assert!(allowed("tauri://localhost/index.html#add"));
+        assert!(allowed("http://tauri.localhost/index.html"));
+        assert!(allowed("https://tauri.localhost/"));
+    }
+
+    #[test]
+    fn fail_any_other_origin_is_refused() {
+        for url in [
+            "https://example.com/",
+            "http://localhost:8080/",
+            "tauri://evil.example/",
+            "http://tauri.localhost:8080/",
+            "https://tauri.localhost.evil.example/",
+            "file:///etc/passwd",
+            "data:text/html,<script>1</script>",
+            "javascript:alert(1)",
+            "about:blank",
+        ] {
+            assert!(!allowed(url), "{url}");
+        }
+    }
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 
 import {
-  cli, clipboardText, listed, nowUnix, oathtool, oathtoolTotp, screenshot, setClipboardText, startApp,
+  cli, clipboardTargets, clipboardText, listed, nowUnix, oathtool, oathtoolTotp, screenshot, setClipboardText, startApp,
   until,
 } from './support.mjs';
 
@@ -251,6 +251,10 @@ test('Enter copies the code to the X clipboard, which is cleared after the timeo
   assert.ok([oathtoolTotp(ALICE.secret, now), oathtoolTotp(ALICE.secret, now - 1)].includes(copied),
     `copied ${copied}`);
   assert.match(await browser.$('#toast').getText(), /copied/i);
+  // Marked for clipboard managers as a password (KDE's hint, which Klipper, GPaste and
+  // CopyQ honour): the code stays out of their history.
+  assert.ok(clipboardTargets().includes('x-kde-passwordManagerHint'),
+    `targets: ${clipboardTargets().join(', ')}`);
   // Enter on the focused row copies too.
   await press(row(id));
   await browser.keys(['Enter']);

@@ -89,6 +89,27 @@ test('a PNG of two otpauth QR codes picked in the Add view imports both, with oa
   assert.match(await accountRow(browser, hello).$('.code').getText(), /^\d{4} \d{4}$/);
 });
 
+/** Calls a shell command from the page, as a script in it could; resolves to its error kind. */
+async function commandErrorKind(command) {
+  return browser.execute(async (name) => {
+    try {
+      await window.__TAURI_INTERNALS__.invoke(name, {});
+      return 'ok';
+    } catch (error) {
+      return error?.kind ?? String(error);
+    }
+  }, command);
+}
+
+test('leaving the Add view drops a loaded import: nothing is left in the shell to read', async () => {
+  const { summary } = await pickPicture('two-otpauth.png');
+  assert.match(summary, /duplicates skipped|new/);
+  assert.equal(await commandErrorKind('import_preview'), 'ok', 'loaded while the view is open');
+  await backToList(browser);
+  await until(async () => (await commandErrorKind('import_preview')) === 'nothing_loaded',
+    'the loaded picture dropped (import_cancel)');
+});
+
 test('the same picture again adds nothing: both are duplicates', async () => {
   const count = listed().length;
   const { summary, entries } = await pickPicture('two-otpauth.png');

@@ -75,6 +75,17 @@ export function clipboardText() {
   }
 }
 
+/** The formats (X selection targets) the clipboard's owner offers. */
+export function clipboardTargets() {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', 'TARGETS'], {
+      encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000,
+    }).split('\n').map((line) => line.trim()).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 /** Puts `text` on the X clipboard (xclip keeps serving it in the background). */
 export function setClipboardText(text) {
   execFileSync('xclip', ['-i', '-selection', 'clipboard'], {

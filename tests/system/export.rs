@@ -7,7 +7,7 @@
 //! each decode (librsvg, then ZBar) to their account's URI; every written export is recorded
 //! for `backup-status`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -407,4 +407,65 @@ fn exports_are_recorded_for_the_backup_reminder() {
     let run = sandbox.cogauth(&["--json", "backup-status"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.error_json()["error"]["kind"], "backup_record_invalid");
+}
+
+/// A password typed at a terminal (stdin is one) is asked for by name and read with the
+/// terminal's echo off: it never shows on the screen. Driven through a pseudo-terminal by
+/// tests/system/tty_peer.py, which types only once the prompt is shown.
+#[test]
+fn a_password_typed_at_a_terminal_is_not_echoed() {
+    let sandbox = Sandbox::new();
+    sandbox.add(&["otpauth://totp/Tty:echo?secret=JBSWY3DPEHPK3PXP&issuer=Tty"]);
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("backup.json");
+    let password = "typed-not-shown-42";
+    let cogauth = sandbox.command();
+    let mut peer = std::process::Command::new("python3");
+    peer.env_clear()
+        .envs(cogauth.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/system/tty_peer.py"))
+        .args(["password: ", password])
+        .arg(cogauth.get_program())
+        .args([
+            "export",
+            "--format",
+            "encrypted",
+            "--password-stdin",
+            "--output",
+        ])
+        .arg(&file);
+    let result = peer.output().unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let report: Value = serde_json::from_slice(&result.stdout).unwrap();
+    let screen = report["screen"].as_str().unwrap();
+    assert_eq!(report["typed"], true, "the prompt was shown: {screen}");
+    assert_eq!(report["exit"], 0, "{screen}");
+    assert!(screen.contains("cogauth: password: "), "{screen}");
+    assert!(
+        !screen.contains(password),
+        "the password was echoed: {screen}"
+    );
+    // What was typed is the password: the backup opens with it.
+    let target = Sandbox::new();
+    target
+        .cogauth_stdin(
+            &["import", file.to_str().unwrap(), "--password-stdin"],
+            &format!("{password}\n"),
+        )
+        .success();
+    assert_eq!(
+        target
+            .cogauth(&["list", "--json"])
+            .success()
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }

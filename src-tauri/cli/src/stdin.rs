@@ -6,8 +6,12 @@
 //! stdin, where a value is expected is an error naming the value. A line is at most
 //! [`MAX_LINE`] bytes. Lines are read into a zeroizing buffer reserved up front, so that no
 //! copy of a secret is left behind in freed memory.
+//!
+//! When stdin is a terminal, a person is typing: each value is asked for by name
+//! (`cogauth: password: `) and read from the terminal with its echo off (rpassword, which
+//! wipes its own buffer), so what is typed never shows on the screen or in a scrollback.
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, IsTerminal, Read};
 
 use zeroize::Zeroizing;
 
@@ -29,8 +33,12 @@ impl Stdin {
         }
     }
 
-    /// The next line, without its line end; `what` names it in errors ("password").
+    /// The next line, without its line end; `what` names it in prompts and errors
+    /// ("password").
     pub fn line(&mut self, what: &str) -> Result<Zeroizing<String>, CliError> {
+        if std::io::stdin().is_terminal() {
+            return typed(what);
+        }
         let mut line = Zeroizing::new(String::with_capacity(MAX_LINE + 2));
         let read = (&mut self.input)
             .take(MAX_LINE as u64 + 2)
@@ -54,4 +62,15 @@ impl Stdin {
         }
         Ok(line)
     }
+}
+
+/// A value typed at the terminal, asked for by name, with the terminal's echo off.
+fn typed(what: &str) -> Result<Zeroizing<String>, CliError> {
+    let line = rpassword::prompt_password(format!("cogauth: {what}: "))
+        .map(Zeroizing::new)
+        .map_err(|e| CliError::input(format!("cannot read the {what} from the terminal: {e}")))?;
+    if line.is_empty() {
+        return Err(CliError::input(format!("the {what} typed is empty")));
+    }
+    Ok(line)
 }

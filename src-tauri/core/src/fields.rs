@@ -64,7 +64,7 @@ impl Field {
     fn of(error: &OtpError) -> Field {
         match error {
             OtpError::DigitsOutOfRange { .. } => Field::Digits,
-            OtpError::ZeroPeriod => Field::Period,
+            OtpError::ZeroPeriod | OtpError::PeriodTooLong(_) => Field::Period,
             OtpError::UnknownAlgorithm(_) | OtpError::SteamNeedsSha1(_) => Field::Algorithm,
             _ => Field::Secret,
         }
@@ -98,6 +98,10 @@ pub enum Problem {
     /// Control characters (line breaks, tabs, escapes) in a name.
     #[error("the {0} contains control characters")]
     ControlCharacters(Field),
+    /// Bidirectional embedding, override or isolate characters (U+202A–U+202E,
+    /// U+2066–U+2069) in a name: they can make it read as another account's.
+    #[error("the {0} contains right-to-left override characters")]
+    BidiControls(Field),
 }
 
 /// A refused field: [`FieldError::field`] says which, the message says why (never the
@@ -271,7 +275,16 @@ pub fn name(text: &str, field: Field) -> Result<String, FieldError> {
     if text.chars().any(char::is_control) {
         return Err(FieldError::new(field, Problem::ControlCharacters(field)));
     }
+    if text.chars().any(is_bidi_control) {
+        return Err(FieldError::new(field, Problem::BidiControls(field)));
+    }
     Ok(text.to_owned())
+}
+
+/// The explicit directional formatting characters of Unicode's bidi algorithm (embeddings and
+/// overrides U+202A–U+202E, isolates U+2066–U+2069), which reorder the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `None` for an empty text, else what `parse` makes of it.
@@ -419,6 +432,24 @@ mod tests {
             steam.new_account().expect_err("steam is SHA1").field,
             Field::Algorithm
         );
+    }
+
+    #[test]
+    fn fail_names_with_bidi_overrides_are_refused() {
+        // "evil\u{202e}moc.elgoog" shows as "evilgoogle.com" in a right-to-left run.
+        for bad in [
+            "evil\u{202e}moc.elgoog",
+            "a\u{2066}b",
+            "\u{202a}x",
+            "x\u{2069}",
+        ] {
+            let error = names("", bad).expect_err(bad);
+            assert_eq!(error.field, Field::Label);
+            assert!(matches!(error.problem, Problem::BidiControls(_)), "{error}");
+            assert_eq!(names(bad, "x").expect_err(bad).field, Field::Issuer);
+        }
+        // Right-to-left text itself is a name like any other.
+        assert!(names("בנק", "שלום").is_ok());
     }
 
     #[test]

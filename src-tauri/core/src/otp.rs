@@ -76,6 +76,10 @@ pub enum OtpError {
     /// A TOTP or Steam period of 0 seconds.
     #[error("the period must be at least 1 second")]
     ZeroPeriod,
+    /// A TOTP or Steam period longer than [`MAX_PERIOD`] (no service uses one; a code that
+    /// lives for weeks is no second factor).
+    #[error("the period is {0} seconds; at most {MAX_PERIOD} (one day) is accepted")]
+    PeriodTooLong(u32),
     /// An algorithm name that is not SHA1, SHA256 or SHA512.
     #[error("unknown algorithm '{0}' (expected SHA1, SHA256 or SHA512)")]
     UnknownAlgorithm(String),
@@ -300,13 +304,19 @@ pub struct OtpParams {
 
 /// Digits of a Steam Guard code.
 pub const STEAM_DIGITS: u32 = 5;
+/// The longest TOTP or Steam period accepted, in seconds: one day.
+pub const MAX_PERIOD: u32 = 86_400;
 
 impl OtpParams {
-    /// Checks the combination: digits 6–8 (Steam: 5), period ≥ 1 s, Steam only with SHA1.
+    /// Checks the combination: digits 6–8 (Steam: 5), a period of 1 s to [`MAX_PERIOD`],
+    /// Steam only with SHA1.
     pub fn new(kind: OtpKind, algorithm: Algorithm, digits: u32) -> Result<Self, OtpError> {
         match kind {
             OtpKind::Totp { period: 0 } | OtpKind::Steam { period: 0 } => {
                 return Err(OtpError::ZeroPeriod);
+            }
+            OtpKind::Totp { period } | OtpKind::Steam { period } if period > MAX_PERIOD => {
+                return Err(OtpError::PeriodTooLong(period));
             }
             OtpKind::Steam { .. } if digits != STEAM_DIGITS => {
                 return Err(OtpError::DigitsOutOfRange {
@@ -573,6 +583,18 @@ mod tests {
         );
         assert!(OtpParams::new(OtpKind::Steam { period: 30 }, Algorithm::Sha256, 5).is_err());
         assert!(OtpParams::new(OtpKind::Hotp { counter: 0 }, Algorithm::Sha512, 8).is_ok());
+        let day = OtpKind::Totp { period: MAX_PERIOD };
+        assert!(OtpParams::new(day, Algorithm::Sha1, 6).is_ok());
+        assert_eq!(
+            OtpParams::new(
+                OtpKind::Steam {
+                    period: MAX_PERIOD + 1
+                },
+                Algorithm::Sha1,
+                5
+            ),
+            Err(OtpError::PeriodTooLong(MAX_PERIOD + 1))
+        );
         assert!("sha-256".parse::<Algorithm>().is_ok());
         assert!("MD5".parse::<Algorithm>().is_err());
     }
@@ -636,8 +658,12 @@ mod tests {
         assert_eq!((code.value.as_str(), code.counter), ("6344551", 1));
         // Period u32::MAX at u64::MAX: step 4294967297.
         // oathtool -b --totp=sha512 -s 1s --now=@4294967297 --digits=8
-        let long =
-            OtpParams::new(OtpKind::Totp { period: u32::MAX }, Algorithm::Sha512, 8).expect("ok");
+        // Past what OtpParams::new accepts (MAX_PERIOD), to pin the arithmetic at its limit.
+        let long = OtpParams {
+            kind: OtpKind::Totp { period: u32::MAX },
+            algorithm: Algorithm::Sha512,
+            digits: 8,
+        };
         let code = long.generate(&key, u64::MAX);
         assert_eq!(
             (code.value.as_str(), code.counter),

@@ -75,7 +75,7 @@ impl Format for Aegis {
                 let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
                 let header = root.object("header").map_err(malformed)?;
                 let plain = decrypt_db(header, encrypted, password)?;
-                let db: Value = serde_json::from_slice(&plain).map_err(|e| {
+                let db: Value = super::parse_decrypted(&plain).map_err(|e| {
                     ImportError::malformed(NAME, format!("the decrypted database is not JSON: {e}"))
                 })?;
                 entries(&db)?

@@ -158,16 +158,7 @@ impl<'a> Input<'a> {
                 if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
                     return None;
                 }
-                // serde_json bounds nesting (128 levels), so hostile depth is an error, not a
-                // stack overflow; width is bounded here, before parsing, because each object
-                // or array costs hundreds of bytes in memory. Messages give a position, never
-                // the content.
-                if json_containers(text) > MAX_JSON_CONTAINERS {
-                    return Some(Err(format!(
-                        "more than {MAX_JSON_CONTAINERS} JSON objects and arrays"
-                    )));
-                }
-                Some(serde_json::from_str(text).map_err(|e| e.to_string()))
+                Some(parse_json(text))
             })
             .as_ref()
     }
@@ -176,6 +167,24 @@ impl<'a> Input<'a> {
 /// The most JSON objects and arrays parsed from one file: far above any real export (a few per
 /// account), low enough that a wide hostile file cannot take gigabytes to parse.
 const MAX_JSON_CONTAINERS: usize = 100_000;
+
+/// Parses a JSON document of an export, or of an encrypted export's decrypted payload.
+/// serde_json bounds nesting (128 levels), so hostile depth is an error, not a stack overflow;
+/// width is bounded here ([`MAX_JSON_CONTAINERS`]), before parsing, because each object or
+/// array costs hundreds of bytes in memory. Messages give a position, never the content.
+fn parse_json(text: &str) -> Result<Value, String> {
+    if json_containers(text) > MAX_JSON_CONTAINERS {
+        return Err(format!(
+            "more than {MAX_JSON_CONTAINERS} JSON objects and arrays"
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// [`parse_json`] for a decrypted payload's bytes.
+fn parse_decrypted(plain: &[u8]) -> Result<Value, String> {
+    parse_json(std::str::from_utf8(plain).map_err(|_| "not UTF-8 text".to_owned())?)
+}
 
 /// Counts `{` and `[` outside strings, without parsing.
 fn json_containers(text: &str) -> usize {

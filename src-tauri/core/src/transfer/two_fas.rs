@@ -66,7 +66,7 @@ impl Format for TwoFas {
             Some(encrypted) => {
                 let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
                 let plain = decrypt(encrypted, password)?;
-                let services: Value = serde_json::from_slice(&plain).map_err(|e| {
+                let services: Value = super::parse_decrypted(&plain).map_err(|e| {
                     ImportError::malformed(
                         NAME,
                         format!("the decrypted services are not JSON: {e}"),

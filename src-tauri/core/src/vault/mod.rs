@@ -82,6 +82,11 @@ pub enum VaultError {
     /// No account matches.
     #[error("no account matches '{0}'")]
     NotFound(String),
+    /// An HOTP account's counter is at its maximum: the next code would repeat the last one.
+    #[error(
+        "the counter of '{0}' is at its maximum (2^64 - 1): it has no next code; set the account up again with a new secret"
+    )]
+    CounterExhausted(String),
     /// Several accounts match; the user must be more specific.
     #[error("'{query}' matches {} accounts: {}", .matches.len(), .matches.join(", "))]
     Ambiguous {
@@ -133,6 +138,7 @@ impl VaultError {
     pub fn kind(&self) -> &'static str {
         match self {
             VaultError::NotFound(_) => "not_found",
+            VaultError::CounterExhausted(_) => "counter_exhausted",
             VaultError::Ambiguous { .. } => "ambiguous",
             VaultError::Duplicate { .. } => "duplicate",
             VaultError::InvalidName(_) => "invalid_input",
@@ -429,11 +435,17 @@ impl<S: SecretStore> Vault<S> {
         let lock = self.index.lock()?;
         let mut accounts = self.index.load()?;
         let position = resolve(&accounts, account.id.as_str())?;
+        if accounts[position].params.kind == (OtpKind::Hotp { counter: u64::MAX }) {
+            return Err(VaultError::CounterExhausted(
+                accounts[position].display_name(),
+            ));
+        }
         let secret = self.secret(&accounts[position])?;
         let used = accounts[position].clone();
         let code = used.params.generate(&secret, unix_time);
         if let OtpKind::Hotp { counter } = &mut accounts[position].params.kind {
-            *counter = counter.saturating_add(1);
+            // Not at u64::MAX (refused above), so this does not wrap.
+            *counter += 1;
         }
         self.index.save(&lock, &accounts)?;
         Ok((accounts[position].clone(), code))

@@ -105,3 +105,25 @@ fn current_codes_carry_the_next_period_code_for_totp_only() {
     assert_eq!(listed[0].next.as_ref().unwrap().value, "37359152");
     assert!(listed[1].next.is_none());
 }
+
+#[test]
+fn fail_an_hotp_counter_at_its_maximum_gives_no_code_and_never_repeats_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault(&dir);
+    let account = add(
+        &vault,
+        "H",
+        "last",
+        OtpKind::Hotp {
+            counter: u64::MAX - 1,
+        },
+    );
+    let (after, code) = vault.code(account.id.as_str(), 0).unwrap();
+    assert_eq!(code.counter, u64::MAX - 1);
+    assert_eq!(after.params.kind, OtpKind::Hotp { counter: u64::MAX });
+    // The next code would need a counter past 2^64 - 1: refused, and nothing changes.
+    let error = vault.code(account.id.as_str(), 0).unwrap_err();
+    assert_eq!(error.kind(), "counter_exhausted");
+    let stored = vault.find_id(&account.id).unwrap();
+    assert_eq!(stored.params.kind, OtpKind::Hotp { counter: u64::MAX });
+}
