@@ -41,6 +41,8 @@ fn write_private_named(
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    #[cfg(feature = "fault-injection")]
+    faults::check(parent)?;
     let (tmp, mut file) = (|| {
         for _ in 0..TEMP_NAME_TRIES {
             let mut tmp_name = name.to_os_string();
@@ -72,6 +74,43 @@ fn write_private_named(
     // names). Syncing the folder only makes the rename durable sooner.
     let _ = sync_dir(parent);
     Ok(())
+}
+
+/// Test builds only (the `fault-injection` feature, which core's own integration tests turn
+/// on): a disk that fails writes, in one folder and on one thread, for the tests of what the
+/// vault does when its index cannot be written. A real part cannot fail on cue there: the
+/// temp file's name is random and the tests run as root, whom permissions do not stop.
+#[cfg(feature = "fault-injection")]
+pub mod faults {
+    use std::cell::RefCell;
+    use std::io;
+    use std::path::{Path, PathBuf};
+
+    thread_local! {
+        static FAILING: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Writes into `dir` on this thread fail until the guard is dropped.
+    pub fn fail_writes_in(dir: &Path) -> Guard {
+        FAILING.with(|f| f.borrow_mut().push(dir.to_owned()));
+        Guard(dir.to_owned())
+    }
+
+    /// Ends a [`fail_writes_in`] when dropped.
+    pub struct Guard(PathBuf);
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            FAILING.with(|f| f.borrow_mut().retain(|d| d != &self.0));
+        }
+    }
+
+    pub(super) fn check(dir: &Path) -> io::Result<()> {
+        if FAILING.with(|f| f.borrow().iter().any(|d| d == dir)) {
+            return Err(io::Error::other("injected: the disk refused the write"));
+        }
+        Ok(())
+    }
 }
 
 /// Creates `dir` (and parents) readable by the owner only, if it does not exist.

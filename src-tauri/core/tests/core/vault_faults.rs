@@ -4,9 +4,9 @@
 //! single fault the mock cannot arm in advance (a `put` for an id not yet chosen).
 
 use std::cell::Cell;
-use std::path::PathBuf;
 use std::sync::Arc;
 
+use cogauth_core::atomic_file::faults;
 use cogauth_core::vault::IndexError;
 use cogauth_core::{
     AccountId, KeychainError, KeyringStore, NewAccount, OtpKind, OtpParams, Secret, SecretStore,
@@ -77,23 +77,10 @@ impl Fixture {
         std::fs::read_to_string(self.dir.path().join("accounts.json")).ok()
     }
 
-    /// Makes the next index write fail: the temp file's name is taken by a directory.
-    fn block_index_writes(&self) -> BlockedWrites {
-        let squatter = self
-            .dir
-            .path()
-            .join(format!("accounts.json.tmp-{}", std::process::id()));
-        std::fs::create_dir(&squatter).unwrap();
-        BlockedWrites(squatter)
-    }
-}
-
-/// Removes the squatting directory again when dropped.
-struct BlockedWrites(PathBuf);
-
-impl Drop for BlockedWrites {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir(&self.0);
+    /// Makes index writes fail (as a full or read-only disk would) until the guard is
+    /// dropped.
+    fn block_index_writes(&self) -> faults::Guard {
+        faults::fail_writes_in(self.dir.path())
     }
 }
 
