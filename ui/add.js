@@ -111,7 +111,8 @@ async function loadImport(load) {
       await preview(null);
     }
   } catch (error) {
-    setFormError(importError, error.message);
+    // The user said no to the shell's own question (the screenshot): nothing to report.
+    if (error.kind !== 'cancelled') setFormError(importError, error.message);
   }
 }
 

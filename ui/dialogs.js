@@ -117,7 +117,13 @@ export async function showReveal(id, name) {
     revealQr.hidden = false;
     revealUri.value = uri;
   } catch (error) {
-    if (token === revealToken) setFormError(revealError, error.message);
+    if (token !== revealToken) return;
+    // The user said no in the shell's own dialog: nothing is shown.
+    if (error.kind === 'cancelled') {
+      revealDialog.close();
+    } else {
+      setFormError(revealError, error.message);
+    }
   }
 }
 

@@ -111,6 +111,12 @@ async function save() {
     settingsResult.hidden = false;
     announce('Settings saved.');
   } catch (error) {
+    if (error.kind === 'cancelled') {
+      // The user said no to starting at login, in the shell's own dialog: nothing was saved.
+      autostart.checked = false;
+      setFormError(settingsError, 'Nothing was saved: start at login stays off.');
+      return;
+    }
     const field = SETTINGS_FIELDS[error.field ?? ''];
     if (field) {
       setFieldError(field, error.message);

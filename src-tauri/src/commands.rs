@@ -25,6 +25,7 @@ use tauri_plugin_dialog::DialogExt as _;
 use zeroize::Zeroizing;
 
 use crate::codes::{self, Copied};
+use crate::confirm;
 use crate::demo::DemoPool;
 use crate::enrolment::{EnrollEvent, Job, ResumeForm, StartRequest};
 use crate::error::CommandError;
@@ -198,14 +199,21 @@ pub struct Revealed {
 }
 
 /// The account's otpauth URI and its QR code, to set up another device: the one command that
-/// returns a secret, on the user's explicit request.
+/// returns a secret, after the user said yes in a native dialog naming the account (one
+/// account per yes).
 #[tauri::command]
 pub async fn reveal_account(app: AppHandle, id: String) -> Result<Revealed, CommandError> {
+    let asker = app.clone();
     with_state(app, move |state| {
-        let uri = state
-            .vault()?
-            .otpauth_uri(parse_id(&id)?.as_str())?
-            .to_uri();
+        let vault = state.vault()?;
+        let account = vault.find_id(&parse_id(&id)?)?;
+        confirm::ask(
+            &asker,
+            &format!("Show the secret of {}?", account.display_name()),
+            "Its QR code and link let anyone who sees them make this account's codes. Show them only to set up another device of yours.",
+            "Show the secret",
+        )?;
+        let uri = vault.otpauth_uri(account.id.as_str())?.to_uri();
         let qr_svg = cogauth_core::qr::to_svg(&uri).map_err(|error| CommandError::Invalid {
             field: None,
             message: error.to_string(),
@@ -282,9 +290,24 @@ pub async fn import_clipboard(app: AppHandle) -> Result<Loaded, CommandError> {
     load_codes(app, QrSource::Clipboard, capture::clipboard_image).await
 }
 
-/// Takes a screenshot and reads the QR codes on the screen, like `import_clipboard`.
+/// Takes a screenshot and reads the QR codes on the screen, like `import_clipboard`, once the
+/// user said yes in a native dialog.
 #[tauri::command]
 pub async fn import_screenshot(app: AppHandle) -> Result<Loaded, CommandError> {
+    let asker = app.clone();
+    let confirmed = tauri::async_runtime::spawn_blocking(move || {
+        confirm::ask(
+            &asker,
+            "Read the QR codes on your screen?",
+            "CogAuth takes one screenshot and keeps nothing of it but the QR codes it finds.",
+            "Take the screenshot",
+        )
+    })
+    .await
+    .map_err(|error| CommandError::Interrupted {
+        reason: error.to_string(),
+    })?;
+    confirmed?;
     load_codes(app, QrSource::Screenshot, capture::screenshot).await
 }
 

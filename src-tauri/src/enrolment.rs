@@ -328,10 +328,25 @@ impl Worker {
                     request.pool.client_id().to_owned(),
                     request.username.clone(),
                 ));
-                remember(&state, &request.pool);
-                let mut progress = Events(self.events.clone());
+                // A pre-filled address that is not Amazon's could be a phishing link's: the
+                // user says yes to it in a dialog the page cannot answer.
+                if let Some(host) = request.pool.unfamiliar_endpoint_host() {
+                    crate::confirm::ask(
+                        &app,
+                        &format!("Sign in at {host}?"),
+                        "This address is not Amazon Cognito's. Your sign-in and the new TOTP secret would go to it. Go on only if your organisation runs its user pool behind it.",
+                        "Sign in there",
+                    )?;
+                }
+                let pool = request.pool.clone();
+                let mut progress = Events::new(self.events.clone());
                 let flow = cognito::enroll(vault, request, self, &mut progress);
-                runtime.block_on(cancellable(flow, &cancel))
+                let result = runtime.block_on(cancellable(flow, &cancel));
+                // Remembered for next time only once Cognito accepted a sign-in there.
+                if progress.signed_in {
+                    remember(&state, &pool);
+                }
+                result
             }
             Job::Resume { id, form } => {
                 let account = vault.find_id(&id)?;
@@ -352,7 +367,7 @@ impl Worker {
                     device_name: &device_name,
                     prove: form.prove,
                 };
-                let mut progress = Events(self.events.clone());
+                let mut progress = Events::new(self.events.clone());
                 let flow = cognito::resume(vault, &account, request, self, &mut progress);
                 runtime.block_on(cancellable(flow, &cancel))
             }
@@ -384,18 +399,32 @@ impl Prompt for Worker {
 }
 
 /// Progress as events.
-struct Events(mpsc::UnboundedSender<EnrollEvent>);
+struct Events {
+    events: mpsc::UnboundedSender<EnrollEvent>,
+    /// Whether Cognito accepted a sign-in (then the pool is worth remembering).
+    signed_in: bool,
+}
+
+impl Events {
+    fn new(events: mpsc::UnboundedSender<EnrollEvent>) -> Self {
+        Events {
+            events,
+            signed_in: false,
+        }
+    }
+}
 
 impl Progress for Events {
     fn step(&mut self, step: Step) {
-        let _ = self.0.send(EnrollEvent::Step {
+        self.signed_in |= step == Step::SignedIn;
+        let _ = self.events.send(EnrollEvent::Step {
             step: step.name(),
             text: step.describe(),
         });
     }
 
     fn warn(&mut self, message: &str) {
-        let _ = self.0.send(EnrollEvent::Warning {
+        let _ = self.events.send(EnrollEvent::Warning {
             text: message.to_owned(),
         });
     }

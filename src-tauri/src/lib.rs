@@ -25,6 +25,7 @@ pub mod codes;
 /// The names of the IPC commands (shared with `build.rs`).
 pub mod command_names;
 pub mod commands;
+pub mod confirm;
 pub mod demo;
 pub mod enrolment;
 pub mod error;

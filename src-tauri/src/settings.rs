@@ -260,6 +260,16 @@ pub fn apply(app: &tauri::AppHandle, settings: Settings) -> Result<Settings, Com
     let store = &app.state::<crate::state::AppState>().settings;
     let was_autostart = store.settings().autostart;
     let wants_autostart = settings.autostart;
+    // Acting outside the vault needs the user's own yes, which a script in the page cannot
+    // give: nothing is saved if they say no.
+    if wants_autostart && !was_autostart {
+        crate::confirm::ask(
+            app,
+            "Start CogAuth when you log in?",
+            "CogAuth will start in the tray each time you log in to this computer.",
+            "Start at login",
+        )?;
+    }
     let set_autostart = |on: bool| {
         let autolaunch = app.autolaunch();
         if on {

@@ -1,7 +1,8 @@
 // Shared by the end-to-end tests: a WebDriver session on the app, the CLI and the independent
 // peers (oathtool, xclip) as the truth. scripts/e2e sets the environment read here.
 
-import { execFileSync } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
@@ -171,4 +172,22 @@ export async function assertShowsCode(browser, id, secret, options) {
   if (!expected.has(shown)) {
     throw new Error(`row ${id} shows ${shown}, oathtool says ${[...expected]}`);
   }
+}
+
+/**
+ * Answers the app's native confirmation dialog titled `title` (a GTK dialog the page cannot
+ * see) as a person would, from the keyboard: Return presses its first button (the "yes",
+ * which has the focus), Escape closes it (no). Without a window manager, `windowfocus`
+ * gives it the keyboard. Resolves once the keys are sent; fails if no such dialog appears.
+ * @param {string} title  the exact title
+ * @param {"confirm"|"cancel"} answer
+ */
+export async function answerNativeDialog(title, answer) {
+  const run = (args) => new Promise((resolve, reject) => {
+    execFile('xdotool', args, { timeout: 20000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  const pattern = `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  const found = (await run(['search', '--sync', '--onlyvisible', '--name', pattern])).trim().split('\n')[0];
+  assert.ok(found, `a native dialog titled "${title}"`);
+  await run(['windowfocus', '--sync', found, 'key', '--clearmodifiers', answer === 'confirm' ? 'Return' : 'Escape']);
 }

@@ -18,7 +18,7 @@ before(async () => {
   browser = await startApp();
   await browser.$('#view-list').waitForDisplayed();
   home = await browser.getUrl();
-  assert.match(home, /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)\//);
+  assert.match(home, /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)(\/|$)/);
 });
 
 after(async () => {

@@ -83,6 +83,39 @@ fn is_region(text: &str) -> bool {
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The host of an endpoint URL (already checked by [`PoolConfig::new`]), lowercased, without
+/// brackets or port.
+fn endpoint_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether `host` is Amazon Cognito's user-pool API in `region`: the standard, FIPS,
+/// dual-stack and China endpoints.
+fn is_cognito_host(host: &str, region: &str) -> bool {
+    [
+        format!("cognito-idp.{region}.amazonaws.com"),
+        format!("cognito-idp-fips.{region}.amazonaws.com"),
+        format!("cognito-idp.{region}.api.aws"),
+        format!("cognito-idp-fips.{region}.api.aws"),
+        format!("cognito-idp.{region}.amazonaws.com.cn"),
+    ]
+    .contains(&host.to_owned())
+}
+
+/// Whether `host` is this machine.
+fn is_loopback_host(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn check_endpoint(url: &str) -> Result<(), CognitoError> {
     let not_a_url = || {
         invalid(
@@ -234,6 +267,15 @@ impl PoolConfig {
     pub fn endpoint(&self) -> Option<&str> {
         self.endpoint.as_deref()
     }
+
+    /// The endpoint's host when it is neither Amazon Cognito's API for the pool's region
+    /// (standard, FIPS, dual-stack, China) nor this machine: the user must confirm that the
+    /// password's proof and the TOTP secret may go there (a phishing link could pre-fill
+    /// one). `None` without an endpoint override.
+    pub fn unfamiliar_endpoint_host(&self) -> Option<String> {
+        let host = endpoint_host(self.endpoint.as_deref()?);
+        (!is_cognito_host(&host, &self.region) && !is_loopback_host(&host)).then_some(host)
+    }
 }
 
 /// Checks a username before it is sent anywhere.
@@ -318,5 +360,46 @@ mod tests {
     fn client_secret_is_redacted() {
         let secret = ClientSecret::new("s3cr3t-value").expect("valid");
         assert_eq!(format!("{secret:?}"), "ClientSecret(<redacted>)");
+    }
+
+    #[test]
+    fn fail_an_endpoint_that_is_not_amazons_or_this_machines_must_be_confirmed() {
+        let with = |endpoint: &str| {
+            PoolConfig::new("eu-west-1", "eu-west-1_Abc", "client", None, Some(endpoint))
+                .expect("valid")
+                .unfamiliar_endpoint_host()
+        };
+        for familiar in [
+            "https://cognito-idp.eu-west-1.amazonaws.com",
+            "https://COGNITO-IDP.eu-west-1.amazonaws.com/",
+            "https://cognito-idp-fips.eu-west-1.amazonaws.com",
+            "https://cognito-idp.eu-west-1.api.aws",
+            "https://cognito-idp.eu-west-1.amazonaws.com.cn",
+            "http://127.0.0.1:5000",
+            "http://localhost:5000",
+            "http://[::1]:5000",
+            "https://127.0.0.2",
+        ] {
+            assert_eq!(with(familiar), None, "{familiar}");
+        }
+        for (unfamiliar, host) in [
+            (
+                "https://cognito-idp.eu-west-1.amazonaws.com.evil.example",
+                "cognito-idp.eu-west-1.amazonaws.com.evil.example",
+            ),
+            (
+                "https://cognito-idp.us-east-1.amazonaws.com",
+                "cognito-idp.us-east-1.amazonaws.com",
+            ),
+            (
+                "https://vpce-1.cognito-idp.eu-west-1.vpce.amazonaws.com",
+                "vpce-1.cognito-idp.eu-west-1.vpce.amazonaws.com",
+            ),
+            ("https://login.example.com:8443/x", "login.example.com"),
+        ] {
+            assert_eq!(with(unfamiliar).as_deref(), Some(host), "{unfamiliar}");
+        }
+        let none = PoolConfig::new("eu-west-1", "eu-west-1_Abc", "client", None, None).expect("ok");
+        assert_eq!(none.unfamiliar_endpoint_host(), None);
     }
 }
