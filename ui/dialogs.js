@@ -4,7 +4,7 @@
 // Esc closes them. The reveal dialog is the one place a secret reaches the DOM, on the user's
 // explicit request; its QR image and link are removed again as soon as it closes.
 
-import { revealAccount, renameAccount } from './ipc.js';
+import { copyRevealedUri, revealAccount, renameAccount } from './ipc.js';
 import {
   byId, clearErrors, inputById, setFieldError, setFormError, setText, whileBusy,
 } from './dom.js';
@@ -23,6 +23,10 @@ const revealDialog = /** @type {HTMLDialogElement} */ (byId('reveal-dialog'));
 const revealQr = /** @type {HTMLImageElement} */ (byId('reveal-qr'));
 const revealUri = inputById('reveal-uri');
 const revealError = byId('reveal-error');
+const revealCopy = /** @type {HTMLButtonElement} */ (byId('reveal-copy'));
+const revealCopied = byId('reveal-copied');
+/** The account whose link the dialog shows. */
+let revealId = '';
 
 /** The account being renamed, and how to tell the caller the outcome. */
 let renaming = /** @type {{id: string, resolve: (saved: boolean) => void} | null} */ (null);
@@ -116,6 +120,8 @@ export async function showReveal(id, name) {
     revealQr.src = `data:image/svg+xml;base64,${base64(svg)}`;
     revealQr.hidden = false;
     revealUri.value = uri;
+    revealId = id;
+    revealCopy.hidden = false;
   } catch (error) {
     if (token !== revealToken) return;
     // The user said no in the shell's own dialog: nothing is shown.
@@ -133,6 +139,9 @@ function clearReveal() {
   revealQr.removeAttribute('src');
   revealQr.alt = '';
   revealUri.value = '';
+  revealId = '';
+  revealCopy.hidden = true;
+  revealCopied.hidden = true;
   setFormError(revealError, '');
 }
 
@@ -142,6 +151,17 @@ revealDialog.addEventListener('close', () => {
 });
 
 revealUri.addEventListener('focus', () => revealUri.select());
+
+// Copied by the shell, not the page: marked as a password and cleared like a code.
+revealCopy.addEventListener('click', () => whileBusy(revealCopy, async () => {
+  try {
+    const { clear_after_seconds: seconds } = await copyRevealedUri(revealId);
+    setText(revealCopied, `Link copied; the clipboard is cleared in ${seconds} s.`);
+    revealCopied.hidden = false;
+  } catch (error) {
+    setFormError(revealError, error.message);
+  }
+}));
 
 /**
  * Base64 of a string's UTF-8 bytes (btoa alone only takes Latin-1).

@@ -331,6 +331,16 @@ export function importLimits() {
 }
 
 /**
+ * Copies the otpauth link of the account whose secret the user just agreed to show, on the
+ * shell's side: marked as a password for clipboard managers and cleared like a code.
+ * @param {string} id
+ * @returns {Promise<{clear_after_seconds: number}>}
+ */
+export function copyRevealedUri(id) {
+  return invoke('copy_revealed_uri', { id });
+}
+
+/**
  * Hands a file (an export of any supported format, or an image with QR codes) to the shell,
  * which keeps it until it is imported or cancelled, another is loaded, or 5 minutes pass.
  * @param {Uint8Array} bytes

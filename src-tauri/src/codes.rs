@@ -53,7 +53,18 @@ pub fn copy(app: &AppHandle, state: &AppState, id: &AccountId) -> Result<Copied,
         }
         code
     };
-    let generation = state.copier.copy(&code.value)?;
+    let seconds = copy_text(app, state, &code.value)?;
+    Ok(Copied {
+        value: code.value,
+        clear_after_seconds: seconds,
+    })
+}
+
+/// Puts `text` (a code, or a revealed otpauth URI) on the clipboard, marked for clipboard
+/// managers as a password, and clears it after the user's timeout if it is still ours.
+/// Returns the timeout in seconds.
+pub fn copy_text(app: &AppHandle, state: &AppState, text: &str) -> Result<u32, CommandError> {
+    let generation = state.copier.copy(text)?;
     let seconds = state.settings.settings().clipboard_clear_seconds;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -63,8 +74,5 @@ pub fn copy(app: &AppHandle, state: &AppState, id: &AccountId) -> Result<Copied,
         })
         .await;
     });
-    Ok(Copied {
-        value: code.value,
-        clear_after_seconds: seconds,
-    })
+    Ok(seconds)
 }

@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "move_account",
     "sort_accounts",
     "reveal_account",
+    "copy_revealed_uri",
     "import_limits",
     "import_load",
     "import_cancel",

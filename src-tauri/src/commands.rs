@@ -213,12 +213,42 @@ pub async fn reveal_account(app: AppHandle, id: String) -> Result<Revealed, Comm
             "Its QR code and link let anyone who sees them make this account's codes. Show them only to set up another device of yours.",
             "Show the secret",
         )?;
+        state.shown.allow(account.id.clone(), Instant::now());
         let uri = vault.otpauth_uri(account.id.as_str())?.to_uri();
         let qr_svg = cogauth_core::qr::to_svg(&uri).map_err(|error| CommandError::Invalid {
             field: None,
             message: error.to_string(),
         })?;
         Ok(Revealed { uri, qr_svg })
+    })
+    .await
+}
+
+/// The answer of `copy_revealed_uri`.
+#[derive(Serialize)]
+pub struct CopiedUri {
+    clear_after_seconds: u32,
+}
+
+/// Copies the otpauth link of the account whose secret the user just agreed to show (the
+/// reveal dialog's Copy button): marked as a password for clipboard managers and cleared
+/// like a code. Refused for any other account.
+#[tauri::command]
+pub async fn copy_revealed_uri(app: AppHandle, id: String) -> Result<CopiedUri, CommandError> {
+    let handle = app.clone();
+    with_state(app, move |state| {
+        let id = parse_id(&id)?;
+        if !state.shown.is_shown(&id, Instant::now()) {
+            return Err(CommandError::Invalid {
+                field: None,
+                message: "show the account's secret first".to_owned(),
+            });
+        }
+        let uri = state.vault()?.otpauth_uri(id.as_str())?.to_uri();
+        let clear_after_seconds = codes::copy_text(&handle, state, &uri)?;
+        Ok(CopiedUri {
+            clear_after_seconds,
+        })
     })
     .await
 }

@@ -74,6 +74,7 @@ pub fn run() -> tauri::Result<()> {
             commands::move_account,
             commands::sort_accounts,
             commands::reveal_account,
+            commands::copy_revealed_uri,
             commands::import_limits,
             commands::import_load,
             commands::import_cancel,

@@ -56,6 +56,8 @@ pub struct AppState {
     revealed: Mutex<HashMap<AccountId, Code>>,
     /// What the user chose to import, until it is imported, cancelled or too old.
     pub import: ImportSlot,
+    /// Accounts whose secret the user just agreed to show.
+    pub shown: ShownSecrets,
     /// The Cognito enrolment in progress.
     pub enrolment: EnrolmentSlot,
     /// The demo pool's description file, when started in demo mode.
@@ -72,6 +74,31 @@ pub struct AppState {
 
 /// How long a prefetched list may wait for the page before it is computed again.
 const PREFETCH_FRESH: Duration = Duration::from_secs(2);
+
+/// Accounts whose secret the user agreed to show in the shell's own dialog (`reveal_account`),
+/// for [`SHOWN_FOR`]: the reveal dialog's Copy button copies the link only then, so a script
+/// in the page cannot copy any other account's.
+#[derive(Default)]
+pub struct ShownSecrets(Mutex<HashMap<AccountId, Instant>>);
+
+/// How long after the user's yes the revealed link may be copied.
+pub const SHOWN_FOR: Duration = Duration::from_secs(120);
+
+impl ShownSecrets {
+    /// The user agreed at `now` to show `id`'s secret.
+    pub fn allow(&self, id: AccountId, now: Instant) {
+        let mut shown = lock(&self.0);
+        shown.retain(|_, at| now.saturating_duration_since(*at) < SHOWN_FOR);
+        shown.insert(id, now);
+    }
+
+    /// Whether `id`'s secret was agreed to be shown less than [`SHOWN_FOR`] before `now`.
+    pub fn is_shown(&self, id: &AccountId, now: Instant) -> bool {
+        lock(&self.0)
+            .get(id)
+            .is_some_and(|at| now.saturating_duration_since(*at) < SHOWN_FOR)
+    }
+}
 
 /// Accounts deleted in the UI whose undo window is open, each with the number of its deletion:
 /// a timer left from a deletion that was undone never ends a later deletion of the same account
@@ -139,6 +166,7 @@ impl AppState {
             deleting: Deletions::default(),
             revealed: Mutex::default(),
             import: ImportSlot::default(),
+            shown: ShownSecrets::default(),
             enrolment: EnrolmentSlot::default(),
             demo_pool,
             ready_file,
@@ -300,6 +328,23 @@ mod tests {
         assert!(deletions.claim(&id("0123456789abcdef"), Some(second)));
         assert!(!deletions.undo(&id("0123456789abcdef")));
         assert!(deletions.ids().is_empty());
+    }
+
+    #[test]
+    fn fail_a_secret_is_copyable_only_for_the_account_shown_and_only_for_a_while() {
+        let shown = ShownSecrets::default();
+        let t0 = Instant::now();
+        assert!(!shown.is_shown(&id("0123456789abcdef"), t0));
+        shown.allow(id("0123456789abcdef"), t0);
+        assert!(shown.is_shown(&id("0123456789abcdef"), t0 + SHOWN_FOR / 2));
+        assert!(
+            !shown.is_shown(&id("fedcba9876543210"), t0),
+            "another account"
+        );
+        assert!(
+            !shown.is_shown(&id("0123456789abcdef"), t0 + SHOWN_FOR),
+            "too late"
+        );
     }
 
     #[test]

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 
 import {
-  accountRow, answerNativeDialog, backToList, cli, listed, press, startApp, until,
+  accountRow, answerNativeDialog, backToList, cli, clipboardTargets, clipboardText, listed, press,
+  startApp, until,
 } from './support.mjs';
 
+const HOLLY = 'otpauth://totp/Holly:h?secret=NBSWY3DPO5XXE3DEMFRGGZDF&issuer=Holly';
 const FERN = {
   secret: 'MZXW6YTBOI3DEMBQGIYTCMJR',
   uri: 'otpauth://totp/Fern%20Bank:fern?secret=MZXW6YTBOI3DEMBQGIYTCMJR&issuer=Fern%20Bank',
@@ -21,10 +23,13 @@ const FERN = {
 /** @type {WebdriverIO.Browser} */
 let browser;
 let fern = '';
+let holly = '';
 
 before(async () => {
   cli(['add', FERN.uri]);
   fern = listed().find((a) => a.issuer === 'Fern Bank').id;
+  cli(['add', HOLLY]);
+  holly = listed().find((a) => a.issuer === 'Holly').id;
   browser = await startApp();
   await browser.$('#view-list').waitForDisplayed();
 });
@@ -32,6 +37,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession();
   cli(['remove', fern]);
+  cli(['remove', holly]);
 });
 
 beforeEach(async () => {
@@ -67,10 +73,22 @@ test('revealing a secret waits for the user\'s yes in a native dialog; no means 
 
   // The user's own way: the row's button, the dialog, then the page shows the QR and link.
   const row = accountRow(browser, fern);
+  // Other test files leave accounts above it: bring its row on screen first.
+  await row.waitForExist();
+  await row.scrollIntoView({ block: 'center' });
   await press(row.$('.reveal'));
   await answerNativeDialog(question, 'confirm');
   await until(async () => (await browser.$('#reveal-uri').getValue()).includes(FERN.secret),
     'the link shown');
+  // Its Copy button copies on the shell's side: the link, marked as a password, then cleared
+  // (scripts/e2e sets a 5 s timeout).
+  await press(browser.$('#reveal-copy'));
+  await until(() => clipboardText().includes(`secret=${FERN.secret}`), 'the link on the clipboard');
+  assert.ok(clipboardTargets().includes('x-kde-passwordManagerHint'));
+  await until(() => clipboardText().trim() === '', 'the clipboard cleared', 15000);
+  // Only the account the user said yes to: another account's link is refused.
+  assert.deepEqual(await invokeFromPage('copy_revealed_uri', { id: holly }),
+    { error: 'invalid_input' });
   await browser.keys(['Escape']);
   await until(async () => (await browser.$('#reveal-uri').getValue()) === '', 'the link gone again');
 });
