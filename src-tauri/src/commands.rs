@@ -325,7 +325,7 @@ pub async fn import_clipboard(app: AppHandle) -> Result<Loaded, CommandError> {
 #[tauri::command]
 pub async fn import_screenshot(app: AppHandle) -> Result<Loaded, CommandError> {
     let asker = app.clone();
-    let confirmed = tauri::async_runtime::spawn_blocking(move || {
+    with_state(app.clone(), move |_| {
         confirm::ask(
             &asker,
             "Read the QR codes on your screen?",
@@ -333,11 +333,7 @@ pub async fn import_screenshot(app: AppHandle) -> Result<Loaded, CommandError> {
             "Take the screenshot",
         )
     })
-    .await
-    .map_err(|error| CommandError::Interrupted {
-        reason: error.to_string(),
-    })?;
-    confirmed?;
+    .await?;
     load_codes(app, QrSource::Screenshot, capture::screenshot).await
 }
 
@@ -460,11 +456,8 @@ pub fn get_settings(state: tauri::State<'_, AppState>) -> Settings {
 /// Saves the settings and applies them (start at login, appearance, the tray).
 #[tauri::command]
 pub async fn set_settings(app: AppHandle, settings: Settings) -> Result<Settings, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || crate::settings::apply(&app, settings))
-        .await
-        .map_err(|error| CommandError::Interrupted {
-            reason: error.to_string(),
-        })?
+    let handle = app.clone();
+    with_state(app, move |_| crate::settings::apply(&handle, settings)).await
 }
 
 /// The answer of `enroll_defaults`.

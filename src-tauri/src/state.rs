@@ -290,20 +290,17 @@ where
 
 /// [`with_state`] for a job that changes the vault: the tray menu follows once it has run,
 /// whether it succeeded or not (a failed change may have changed something before failing).
+/// The menu is rebuilt after the answer, not before it: the page (whose list refresh goes
+/// through here too) does not wait for the tray.
 pub async fn changing_vault<T, F>(app: AppHandle, job: F) -> Result<T, CommandError>
 where
     T: Send + 'static,
     F: FnOnce(&AppState) -> Result<T, CommandError> + Send + 'static,
 {
-    tauri::async_runtime::spawn_blocking(move || {
-        let result = job(&app.state::<AppState>());
-        crate::tray::refresh(&app);
-        result
-    })
-    .await
-    .map_err(|error| CommandError::Interrupted {
-        reason: error.to_string(),
-    })?
+    let refresh = app.clone();
+    let result = with_state(app, job).await;
+    tauri::async_runtime::spawn_blocking(move || crate::tray::refresh(&refresh));
+    result
 }
 
 #[cfg(test)]

@@ -231,7 +231,14 @@ test('delete can be undone, and otherwise removes the account', async () => {
   const id = idOf('GitHub', 'carol');
   await press(row(id).$('button.delete'));
   await press(browser.$('#delete-confirm'));
-  await until(async () => !(await row(id).isExisting()) || !(await row(id).isDisplayed()), 'the row hidden');
+  // The row may be re-rendered while it is looked up (a stale element): look again.
+  await until(async () => {
+    try {
+      return !(await row(id).isDisplayed());
+    } catch {
+      return false;
+    }
+  }, 'the row hidden');
   assert.ok(listed().some((a) => a.id === id), 'still in the vault during the undo window');
   await press(browser.$('#toast-undo'));
   await row(id).waitForDisplayed();

@@ -138,10 +138,20 @@ pub fn export_bytes<S: SecretStore>(
     kind: ExportKind<'_>,
     rng: RandomSource<'_>,
 ) -> Result<Zeroizing<Vec<u8>>, ExportError> {
+    checked_export(vault, kind, rng, &vault.accounts()?)
+}
+
+/// [`export_bytes`] of a vault whose `accounts` the caller has already read.
+fn checked_export<S: SecretStore>(
+    vault: &Vault<S>,
+    kind: ExportKind<'_>,
+    rng: RandomSource<'_>,
+    accounts: &[Account],
+) -> Result<Zeroizing<Vec<u8>>, ExportError> {
     if let ExportKind::Encrypted { password } = kind {
         check_backup_password(password)?;
     }
-    if vault.accounts()?.is_empty() {
+    if accounts.is_empty() {
         return Err(ExportError::NoAccounts);
     }
     Ok(match kind {
@@ -177,7 +187,7 @@ pub fn write_backup<S: SecretStore>(
 ) -> Result<Written, ExportError> {
     // The accounts the record names are the ones read before the export.
     let accounts = vault.accounts()?;
-    let bytes = export_bytes(vault, kind, rng)?;
+    let bytes = checked_export(vault, kind, rng, &accounts)?;
     crate::atomic_file::write_private(path, &bytes).map_err(|source| ExportError::Write {
         path: path.to_owned(),
         source,

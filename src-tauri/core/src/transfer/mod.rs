@@ -270,12 +270,16 @@ pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError
     if scan::image_kind(data).is_some() {
         return read_codes(QrSource::Image, &scan::decode_qr_image(data)?);
     }
-    read_export(&Input::new(data)?, password)
+    let input = Input::new(data)?;
+    read_as(detect(&input)?, &input, password)
 }
 
-/// [`read`] for a file that is not a picture.
-fn read_export(input: &Input<'_>, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
-    let format = detect(input)?;
+/// [`read`] for a file that is not a picture, its format known.
+fn read_as(
+    format: &dyn Format,
+    input: &Input<'_>,
+    password: Option<&[u8]>,
+) -> Result<Decoded, ImportError> {
     if password.is_none() && format.needs_password(input) {
         return Err(ImportError::PasswordRequired {
             format: format.name(),
@@ -360,7 +364,9 @@ impl Pending {
     /// Every account it holds, all or nothing.
     pub fn decode(&self, password: Option<&[u8]>) -> Result<Decoded, ImportError> {
         match self {
-            Pending::Export { bytes, .. } => read_export(&Input::new(bytes)?, password),
+            Pending::Export { bytes, format, .. } => {
+                read_as(*format, &Input::new(bytes)?, password)
+            }
             Pending::Codes(source, texts) => read_codes(*source, texts),
         }
     }
