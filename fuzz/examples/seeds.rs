@@ -1,6 +1,6 @@
 //! Writes the small seed corpora of fuzz/corpus/ that cannot be copied from test files: each
 //! URI of the corpora as its own input, the migration payloads as raw protobuf, the Aegis
-//! fixture's database as plaintext, and pictures of QR codes (PNG, JPEG, WebP; one code and
+//! fixture's database as plaintext, and pictures of QR codes (PNG, JPEG, WebP, BMP, TIFF; one code and
 //! two) and raw grey pixels of one code. Run from fuzz/: `cargo run --example seeds`.
 
 use std::fs;
@@ -107,6 +107,8 @@ fn main() {
     write("qr_image", "one.png", &encoded(&one, ImageFormat::Png));
     write("qr_image", "one.jpg", &encoded(&one, ImageFormat::Jpeg));
     write("qr_image", "one.webp", &encoded(&one, ImageFormat::WebP));
+    write("qr_image", "one.bmp", &encoded(&one, ImageFormat::Bmp));
+    write("qr_image", "one.tiff", &encoded(&one, ImageFormat::Tiff));
     write("qr_image", "two.png", &encoded(&two, ImageFormat::Png));
 
     let small = picture(&["otpauth://totp/A?secret=JBSWY3DPEHPK3PXP"], 1);

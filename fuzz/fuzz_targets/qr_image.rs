@@ -1,4 +1,4 @@
-//! The picture reader: PNG, JPEG and WebP decoding (bounded), then QR detection and decoding.
+//! The picture reader: PNG, JPEG, WebP, BMP and TIFF decoding (bounded), then QR detection and decoding.
 #![no_main]
 
 use cogauth_core::scan;

@@ -304,6 +304,25 @@ fn assert_imported(sandbox: &Sandbox<'_>, uris: &[String]) {
     assert_eq!(got, uris);
 }
 
+/// Rewrites a PNG's IHDR width and height (and the chunk's CRC), leaving its pixels alone.
+fn set_png_size(png: &mut [u8], width: u32, height: u32) {
+    assert_eq!(&png[12..16], b"IHDR");
+    png[16..20].copy_from_slice(&width.to_be_bytes());
+    png[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = png[12..29].iter().fold(!0u32, |mut crc, byte| {
+        crc ^= u32::from(*byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+        crc
+    });
+    png[29..33].copy_from_slice(&(!crc).to_be_bytes());
+}
+
 fn png_file(sandbox: &Sandbox<'_>, name: &str, picture: &image::GrayImage) -> String {
     let path = sandbox.data_dir().join(name);
     picture.save(&path).unwrap();
@@ -393,6 +412,57 @@ fn the_clipboard_image_or_copied_uris_import_under_xvfb() {
     let run = sandbox.cogauth_on(display, &["--json", "import", "--clipboard"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.error_json()["error"]["kind"], "clipboard_empty");
+    assert_eq!(sandbox.index_text(), before);
+
+    let copy_picture = |path: &str, kind: &str| {
+        let xclip = ["-selection", "clipboard", "-t", kind, "-i", path];
+        assert!(display.run("xclip", &xclip).success(), "xclip failed");
+    };
+    // Other picture types the owner offers are read too (arboard read only image/png).
+    let jpeg = sandbox.data_dir().join("clip.jpg");
+    picture.save(&jpeg).unwrap();
+    let jpeg = jpeg.to_str().unwrap();
+    copy_picture(jpeg, "image/jpeg");
+    let run = sandbox
+        .cogauth_on(display, &["import", "--clipboard", "--dry-run"])
+        .success();
+    assert!(run.stdout.starts_with("clipboard: 0 new"), "{}", run.stdout);
+
+    // The picture is read as its file: a header claiming 50,000 x 50,000 pixels is refused
+    // by the same limits as a file, before any pixel is decoded.
+    let mut claims = std::fs::read(&file).unwrap();
+    set_png_size(&mut claims, 50_000, 50_000);
+    let bomb = write_temp(&sandbox, "bomb.png", &claims);
+    copy_picture(&bomb, "image/png");
+    let run = sandbox.cogauth_on(display, &["--json", "import", "--clipboard"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "image_too_large");
+    assert_eq!(sandbox.index_text(), before);
+
+    // Large pictures come in INCR chunks; more bytes than a file may have are refused unread.
+    let mut padded = std::fs::read(&file).unwrap();
+    padded.resize(padded.len() + 20 * 1024 * 1024, 0); // after IEND: ignored by decoders
+    let padded = write_temp(&sandbox, "padded.png", &padded);
+    copy_picture(&padded, "image/png");
+    let run = sandbox
+        .cogauth_on(display, &["import", "--clipboard", "--dry-run"])
+        .success();
+    assert!(run.stdout.starts_with("clipboard: 0 new"), "{}", run.stdout);
+    let mut oversized = std::fs::read(&file).unwrap();
+    oversized.resize(oversized.len() + 51 * 1024 * 1024, 0);
+    let oversized = write_temp(&sandbox, "oversized.png", &oversized);
+    let xclip = [
+        "-selection",
+        "clipboard",
+        "-t",
+        "image/png",
+        "-i",
+        &oversized,
+    ];
+    assert!(display.run("xclip", &xclip).success(), "xclip failed");
+    let run = sandbox.cogauth_on(display, &["--json", "import", "--clipboard"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "image_too_large");
     assert_eq!(sandbox.index_text(), before);
 
     // No display at all: one clear line.

@@ -93,7 +93,7 @@ test('every input a refusal can name has its error line', () => {
 
 test('the import picker takes the pictures core reads and any export', () => {
   const accept = html.match(/id="import-file"[^>]*accept="([^"]+)"/)?.[1]?.split(',') ?? [];
-  for (const type of ['image/png', 'image/jpeg', 'image/webp', '.png', '.jpg', '.webp', '.json', '.txt', '.2fas', '.csv', '.xml']) {
+  for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/bmp', 'image/tiff', '.png', '.jpg', '.webp', '.bmp', '.tif', '.tiff', '.json', '.txt', '.2fas', '.csv', '.xml']) {
     assert.ok(accept.includes(type), type);
   }
   assert.ok(!accept.includes('image/*'), 'not GIF or HEIC, which core does not read');

@@ -32,7 +32,7 @@ use crate::stdin::Stdin;
 #[derive(Args)]
 pub struct ImportArgs {
     /// The export to import (otpauth list, Google Authenticator, Aegis, 2FAS, Bitwarden,
-    /// andOTP, FreeOTP+, or a PNG/JPEG/WebP picture of QR codes), or '-' to read it from stdin
+    /// andOTP, FreeOTP+, or a PNG/JPEG/WebP/BMP/TIFF picture of QR codes), or '-' to read it from stdin
     #[arg(required_unless_present_any = ["clipboard", "screenshot"])]
     file: Option<String>,
     /// Read the QR codes of the image on the clipboard (or the otpauth URIs copied as text)

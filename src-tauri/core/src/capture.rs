@@ -1,7 +1,10 @@
 //! QR codes from the clipboard and from the screen, read through [`crate::scan`].
 //!
-//! - [`clipboard_image`]: the clipboard's image (arboard: X11, and Wayland desktops through
-//!   XWayland's clipboard, macOS, Windows), or, when it holds text, the otpauth URIs copied.
+//! - [`clipboard_image`]: the clipboard's picture, read as the image file its owner offers
+//!   (X11, and Wayland desktops through XWayland's clipboard: the selection protocol over
+//!   x11rb; Windows: the `PNG` format or the bitmap; macOS: the pasteboard's PNG, TIFF or
+//!   JPEG data) and decoded within the same limits as a file; or, when it holds text, the
+//!   otpauth URIs copied (through arboard).
 //! - [`screenshot`] (Linux and the BSDs): the XDG desktop portal's `Screenshot` call
 //!   (`org.freedesktop.portal.Screenshot`, non-interactive; needs a running
 //!   xdg-desktop-portal with a backend, as GNOME and KDE ship; the only way under Wayland),
@@ -19,29 +22,15 @@ use crate::scan::{self, Codes, ScanError};
 
 /// The texts of the QR codes in the clipboard's image, or, when the clipboard holds text, its
 /// lines if every non-blank line is an `otpauth://` or `otpauth-migration://` URI.
+///
+/// The picture is read as the file bytes its owner offers and decoded by
+/// [`scan::decode_qr_image`], with the same limits as an imported file.
 pub fn clipboard_image() -> Result<Codes, ScanError> {
+    if let Some(picture) = clipboard_picture()? {
+        return scan::decode_qr_image(&picture);
+    }
     let unavailable = |error: arboard::Error| ScanError::Clipboard(one_line(&error.to_string()));
     let mut clipboard = arboard::Clipboard::new().map_err(unavailable)?;
-    match clipboard.get_image() {
-        Ok(image) => {
-            let (Ok(width), Ok(height)) = (u32::try_from(image.width), u32::try_from(image.height))
-            else {
-                return Err(ScanError::TooManyPixels {
-                    width: u32::MAX,
-                    height: u32::MAX,
-                });
-            };
-            return scan::decode_qr_rgba(width, height, &image.bytes);
-        }
-        Err(
-            error @ (arboard::Error::ClipboardNotSupported | arboard::Error::ClipboardOccupied),
-        ) => {
-            return Err(unavailable(error));
-        }
-        // Text, nothing, or an image arboard does not read (on X11 it reads image/png only,
-        // and says "incorrect type" for anything else): look for text.
-        Err(_) => {}
-    }
     match clipboard.get_text() {
         Ok(text) => uris_in(&Zeroizing::new(text)).ok_or(ScanError::ClipboardEmpty),
         Err(
@@ -50,6 +39,45 @@ pub fn clipboard_image() -> Result<Codes, ScanError> {
         Err(_) => Err(ScanError::ClipboardEmpty),
     }
 }
+
+/// The clipboard's picture as the bytes of an image file, if it holds one.
+fn clipboard_picture() -> Result<Option<Zeroizing<Vec<u8>>>, ScanError> {
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    ))]
+    {
+        x11_clipboard::picture()
+    }
+    #[cfg(target_os = "windows")]
+    {
+        windows_clipboard::picture()
+    }
+    #[cfg(target_os = "macos")]
+    {
+        macos_clipboard::picture()
+    }
+    #[cfg(any(
+        target_os = "ios",
+        target_os = "android",
+        not(any(unix, target_os = "windows"))
+    ))]
+    {
+        Ok(None)
+    }
+}
+
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+mod x11_clipboard;
+
+#[cfg(target_os = "windows")]
+mod windows_clipboard;
+
+#[cfg(target_os = "macos")]
+mod macos_clipboard;
 
 /// The lines of copied text, if every non-blank one is an otpauth or migration URI.
 pub fn uris_in(text: &str) -> Option<Codes> {

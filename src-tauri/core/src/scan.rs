@@ -1,5 +1,6 @@
 //! Reading QR codes out of pictures: image files (PNG, JPEG, WebP: what phones, browsers and
-//! screenshot tools write) and raw RGBA pixels (a clipboard image, a screenshot).
+//! screenshot tools write; BMP and TIFF: what the Windows and macOS clipboards hold) and raw
+//! RGBA pixels (a screenshot).
 //!
 //! Decoding is bounded before any pixel is decoded: at most [`MAX_IMAGE_BYTES`] of file,
 //! [`MAX_PIXELS`] pixels and [`MAX_SIDE`] pixels a side, whatever the header claims. The QR decoder (`rqrr`) then looks for
@@ -37,9 +38,9 @@ pub const MAX_CODES: usize = 256;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScanError {
     /// The bytes are not an image CogAuth reads.
-    #[error("the file is not a PNG, JPEG or WebP image")]
+    #[error("the file is not a PNG, JPEG, WebP, BMP or TIFF image")]
     NotAnImage,
-    /// An image format CogAuth does not read (GIF, TIFF, BMP, HEIC, AVIF).
+    /// An image format CogAuth does not read (GIF, HEIC, AVIF).
     #[error("{0} images are not supported; save the picture as PNG, JPEG or WebP")]
     UnsupportedImage(&'static str),
     /// The file is larger than [`MAX_IMAGE_BYTES`].
@@ -72,7 +73,7 @@ pub enum ScanError {
     /// The image is truncated or damaged.
     #[error("the {format} image is damaged or truncated: {reason}")]
     Damaged {
-        /// PNG, JPEG or WebP.
+        /// PNG, JPEG, WebP, BMP or TIFF.
         format: &'static str,
         /// What the decoder reported.
         reason: String,
@@ -139,7 +140,7 @@ impl ScanError {
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageKind {
-    /// PNG, JPEG or WebP: decoded.
+    /// PNG, JPEG, WebP, BMP or TIFF: decoded.
     Supported(ImageFormat),
     /// Another image format, by name: refused with a clear message.
     Unsupported(&'static str),
@@ -162,9 +163,9 @@ pub fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
     } else if starts(b"GIF87a") || starts(b"GIF89a") {
         Some(ImageKind::Unsupported("GIF"))
     } else if starts(b"II*\0") || starts(b"MM\0*") {
-        Some(ImageKind::Unsupported("TIFF"))
+        Some(ImageKind::Supported(ImageFormat::Tiff))
     } else if starts(b"BM") && at(6, b"\0\0\0\0") {
-        Some(ImageKind::Unsupported("BMP"))
+        Some(ImageKind::Supported(ImageFormat::Bmp))
     } else if at(4, b"ftypheic") || at(4, b"ftypheix") || at(4, b"ftypmif1") {
         Some(ImageKind::Unsupported("HEIC"))
     } else if at(4, b"ftypavif") {
@@ -174,7 +175,7 @@ pub fn image_kind(bytes: &[u8]) -> Option<ImageKind> {
     }
 }
 
-/// The texts of every QR code in a PNG, JPEG or WebP image, in reading order.
+/// The texts of every QR code in a PNG, JPEG, WebP, BMP or TIFF image, in reading order.
 pub fn decode_qr_image(bytes: &[u8]) -> Result<Codes, ScanError> {
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(ScanError::FileTooLarge {
@@ -235,6 +236,8 @@ fn decode_image(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, ScanE
     let name = match format {
         ImageFormat::Png => "PNG",
         ImageFormat::Jpeg => "JPEG",
+        ImageFormat::Bmp => "BMP",
+        ImageFormat::Tiff => "TIFF",
         _ => "WebP",
     };
     let damaged = |error: image::ImageError| ScanError::Damaged {
@@ -264,6 +267,50 @@ fn decode_image(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, ScanE
         image::ImageError::Limits(_) => ScanError::TooCostly,
         other => damaged(other),
     })
+}
+
+/// A BMP file made of a device-independent bitmap (what the Windows clipboard holds as
+/// `CF_DIB` or `CF_DIBV5`: the info header, colour masks or palette, then the pixels) by
+/// putting the 14-byte file header in front. `None` when the info header is too short or
+/// names a size the bytes do not have; the pixels themselves are checked by the decoder.
+pub fn bmp_file_from_dib(dib: &[u8]) -> Option<Vec<u8>> {
+    const FILE_HEADER: u32 = 14;
+    const BI_BITFIELDS: u32 = 3;
+    const BI_ALPHABITFIELDS: u32 = 6;
+    let u16_at = |at: usize| Some(u16::from_le_bytes(dib.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(dib.get(at..at + 4)?.try_into().ok()?));
+    let header = u32_at(0)?;
+    if header < 40 || header as usize > dib.len() {
+        return None;
+    }
+    let bits = u16_at(14)?;
+    let compression = u32_at(16)?;
+    let colours_used = u32_at(32)?;
+    // A BITMAPINFOHEADER is followed by its masks; the V4 and V5 headers hold them.
+    let masks = match compression {
+        BI_BITFIELDS if header == 40 => 12,
+        BI_ALPHABITFIELDS if header == 40 => 16,
+        _ => 0,
+    };
+    let palette_entries = match (colours_used, bits) {
+        (0, 1..=8) => 1u32 << bits,
+        (used, _) => used,
+    };
+    let pixels_at = FILE_HEADER
+        .checked_add(header)?
+        .checked_add(masks)?
+        .checked_add(palette_entries.checked_mul(4)?)?;
+    let file_size = u32::try_from(dib.len()).ok()?.checked_add(FILE_HEADER)?;
+    if pixels_at > file_size {
+        return None;
+    }
+    let mut file = Vec::with_capacity(file_size as usize);
+    file.extend_from_slice(b"BM");
+    file.extend_from_slice(&file_size.to_le_bytes());
+    file.extend_from_slice(&[0; 4]);
+    file.extend_from_slice(&pixels_at.to_le_bytes());
+    file.extend_from_slice(dib);
+    Some(file)
 }
 
 /// A decoder message fit for one line (they are short already; this only guards the form).
@@ -448,6 +495,14 @@ mod tests {
         assert_eq!(
             image_kind(b"RIFF\x10\0\0\0WEBPVP8 "),
             Some(ImageKind::Supported(ImageFormat::WebP))
+        );
+        assert_eq!(
+            image_kind(b"II*\0\x08\0\0\0"),
+            Some(ImageKind::Supported(ImageFormat::Tiff))
+        );
+        assert_eq!(
+            image_kind(b"BM\x46\0\0\0\0\0\0\0"),
+            Some(ImageKind::Supported(ImageFormat::Bmp))
         );
         assert_eq!(image_kind(b"GIF89a"), Some(ImageKind::Unsupported("GIF")));
         assert_eq!(image_kind(b"otpauth://totp/x"), None);

@@ -188,7 +188,7 @@ pub enum ImportError {
     Empty,
     /// The file is not UTF-8, and every format CogAuth imports is text or JSON.
     #[error(
-        "the file is not UTF-8 text; CogAuth imports text and JSON exports, and pictures of QR codes (PNG, JPEG, WebP)"
+        "the file is not UTF-8 text; CogAuth imports text and JSON exports, and pictures of QR codes (PNG, JPEG, WebP, BMP, TIFF)"
     )]
     NotUtf8,
     /// A picture (or the clipboard, or the screen) gave no QR code to import: not an image,

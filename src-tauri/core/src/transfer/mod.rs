@@ -21,7 +21,7 @@
 //! [`formats`] lists them in detection order. The trait holds no user-facing text: formats have a stable machine name,
 //! and everything a person reads comes from [`ImportError`] and the caller's own rendering.
 //!
-//! Pictures (PNG, JPEG, WebP, told by their first bytes) are read for QR codes by
+//! Pictures (PNG, JPEG, WebP, BMP, TIFF, told by their first bytes) are read for QR codes by
 //! [`crate::scan`], and the codes' texts ([`read_codes`], also fed by the clipboard and the
 //! screen through [`crate::capture`]) go through the otpauth list reader: each code is one
 //! `otpauth://` or `otpauth-migration://` URI, positions say "QR code n".
@@ -264,7 +264,7 @@ pub fn detect(input: &Input<'_>) -> Result<&'static dyn Format, ImportError> {
 }
 
 /// Decodes every account of a file, detecting its format. `password` is used only by
-/// encrypted files. A picture (PNG, JPEG, WebP, told by its first bytes) is read for QR
+/// encrypted files. A picture (PNG, JPEG, WebP, BMP, TIFF, told by its first bytes) is read for QR
 /// codes, each of which must hold an `otpauth://` or `otpauth-migration://` URI.
 pub fn read(data: &[u8], password: Option<&[u8]>) -> Result<Decoded, ImportError> {
     if scan::image_kind(data).is_some() {

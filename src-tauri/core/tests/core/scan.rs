@@ -98,9 +98,15 @@ fn google_example() -> (Vec<String>, Vec<String>) {
 }
 
 #[test]
-fn three_codes_in_one_picture_are_read_in_order_from_png_jpeg_and_webp() {
+fn three_codes_in_one_picture_are_read_in_order_from_every_format() {
     let picture = row(&[TOTP, HOTP, STEAM]);
-    for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP] {
+    for format in [
+        ImageFormat::Png,
+        ImageFormat::Jpeg,
+        ImageFormat::WebP,
+        ImageFormat::Bmp,
+        ImageFormat::Tiff,
+    ] {
         let bytes = encode(&picture, format);
         let found = scan::decode_qr_image(&bytes).unwrap_or_else(|e| panic!("{format:?}: {e}"));
         assert_eq!(texts(found), [TOTP, HOTP, STEAM], "{format:?}");
@@ -385,4 +391,45 @@ fn fail_pictures_that_crashed_the_detector_are_refused() {
         matches!(error.kind(), "no_qr_code" | "unreadable_qr_code"),
         "{error}"
     );
+}
+
+#[test]
+fn a_windows_clipboard_bitmap_becomes_the_bmp_file_it_came_from() {
+    // CF_DIB is a BMP file without its 14-byte file header: grey pictures carry a palette,
+    // colour ones none, RGBA ones a V4 header with their masks inside.
+    let grey = row(&[TOTP]);
+    let colour = image::DynamicImage::ImageLuma8(grey.clone());
+    for picture in [
+        colour.clone(),
+        image::DynamicImage::ImageRgb8(colour.to_rgb8()),
+        image::DynamicImage::ImageRgba8(colour.to_rgba8()),
+    ] {
+        let mut file = Cursor::new(Vec::new());
+        picture.write_to(&mut file, ImageFormat::Bmp).unwrap();
+        let file = file.into_inner();
+        let rebuilt = scan::bmp_file_from_dib(&file[14..]).expect("a valid DIB");
+        assert_eq!(rebuilt, file, "{:?}", picture.color());
+        assert_eq!(texts(scan::decode_qr_image(&rebuilt).unwrap()), [TOTP]);
+    }
+}
+
+#[test]
+fn fail_a_bitmap_header_that_does_not_fit_its_bytes_is_refused() {
+    let mut file = Cursor::new(Vec::new());
+    image::DynamicImage::ImageLuma8(row(&[TOTP]))
+        .write_to(&mut file, ImageFormat::Bmp)
+        .unwrap();
+    let dib = file.into_inner()[14..].to_vec();
+    assert_eq!(scan::bmp_file_from_dib(&dib[..39]), None, "short header");
+    assert_eq!(
+        scan::bmp_file_from_dib(&dib[..40 + 100]),
+        None,
+        "palette cut off"
+    );
+    let mut huge_header = dib.clone();
+    huge_header[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(scan::bmp_file_from_dib(&huge_header), None);
+    let mut many_colours = dib.clone();
+    many_colours[32..36].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(scan::bmp_file_from_dib(&many_colours), None);
 }
