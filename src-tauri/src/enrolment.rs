@@ -41,6 +41,11 @@ pub enum EnrollEvent {
         /// The message.
         text: String,
     },
+    /// What the flow is doing while the user waits ("waiting 12 s for a fresh code").
+    Note {
+        /// The message.
+        text: String,
+    },
     /// Cognito asks for something only the user can give (core's [`Question`]). A page that
     /// does not know `prompt` shows `text` and sends what is typed.
     Prompt {
@@ -49,7 +54,7 @@ pub enum EnrollEvent {
         /// The challenge name for `mfa_code` (`SMS_MFA`, `EMAIL_OTP`).
         challenge: Option<String>,
         /// The question, for the user.
-        text: &'static str,
+        text: String,
         /// Whether the answer is typed hidden.
         secret: bool,
     },
@@ -97,6 +102,9 @@ pub struct StartRequest {
     pub label: String,
     /// Prove the enrolment with a test sign-in.
     pub prove: bool,
+    /// Move a user who already has another authenticator app (its current code is asked).
+    #[serde(default)]
+    pub replace_existing: bool,
 }
 
 /// The wizard's form to finish a pending account.
@@ -151,14 +159,16 @@ impl Job {
             client_secret,
             endpoint,
         )?;
-        Ok(Job::Start(EnrollRequest::new(
+        let mut request = EnrollRequest::new(
             pool,
             &form.username,
             form.password,
             form.flow,
             (&form.issuer, &form.label),
             form.prove,
-        )?))
+        )?;
+        request.replace_existing = form.replace_existing;
+        Ok(Job::Start(request))
     }
 }
 
@@ -285,19 +295,28 @@ struct Worker {
 impl Worker {
     fn run(mut self, job: Job) {
         let outcome = self.flow(job);
-        let state = self.app.state::<AppState>();
         let event = match outcome {
             Ok(account) => EnrollEvent::Done {
                 account: AccountRef::from(&account),
             },
+            // Enrolled, and only the test sign-in after it failed: done, with that said.
+            Err(CommandError::Cognito(CognitoError::ProofFailed(error))) => {
+                let account = self.held_account();
+                let warning = CognitoError::ProofFailed(error).to_string();
+                let _ = self.events.send(EnrollEvent::Warning { text: warning });
+                match account {
+                    Some(account) => EnrollEvent::Done {
+                        account: AccountRef::from(&account),
+                    },
+                    None => EnrollEvent::Failed {
+                        error: CommandError::Enrolment("the enrolled account is gone"),
+                        resumable: false,
+                        account_id: None,
+                    },
+                }
+            }
             Err(error) => {
-                let pending = self.who.take().and_then(|(pool, client, user)| {
-                    state.vault().ok()?.accounts().ok()?.into_iter().find(|a| {
-                        a.cognito.as_ref().is_some_and(|b| {
-                            (&b.user_pool_id, &b.client_id, &b.username) == (&pool, &client, &user)
-                        })
-                    })
-                });
+                let pending = self.held_account();
                 EnrollEvent::Failed {
                     error,
                     resumable: pending.is_some(),
@@ -307,6 +326,17 @@ impl Worker {
         };
         crate::tray::refresh(&self.app);
         let _ = self.events.send(event);
+    }
+
+    /// The account the vault holds for the user this job enrols, if any.
+    fn held_account(&mut self) -> Option<Account> {
+        let (pool, client, user) = self.who.take()?;
+        let state = self.app.state::<AppState>();
+        state.vault().ok()?.accounts().ok()?.into_iter().find(|a| {
+            a.cognito.as_ref().is_some_and(|b| {
+                (&b.user_pool_id, &b.client_id, &b.username) == (&pool, &client, &user)
+            })
+        })
     }
 
     /// Runs the job, noting whom it enrols in [`Worker::who`].
@@ -425,6 +455,12 @@ impl Progress for Events {
 
     fn warn(&mut self, message: &str) {
         let _ = self.events.send(EnrollEvent::Warning {
+            text: message.to_owned(),
+        });
+    }
+
+    fn note(&mut self, message: &str) {
+        let _ = self.events.send(EnrollEvent::Note {
             text: message.to_owned(),
         });
     }

@@ -7,7 +7,7 @@ use crate::emulator::Pool;
 use crate::support::{Run, Sandbox, run_with_stdin};
 
 /// `cogauth enroll` for a seeded user, with `stdin` lines and extra flags.
-fn enroll(
+pub(crate) fn enroll(
     sandbox: &Sandbox,
     pool: &Pool,
     user: &str,
@@ -23,7 +23,7 @@ fn enroll(
 }
 
 /// `cogauth enroll` for `user` of a pool and client, password on stdin.
-fn enroll_args<'a>(
+pub(crate) fn enroll_args<'a>(
     pool_id: &'a str,
     client_id: &'a str,
     endpoint: &'a str,
@@ -45,7 +45,7 @@ fn enroll_args<'a>(
     ]
 }
 
-fn keychain_secret(sandbox: &Sandbox, id: &str) -> String {
+pub(crate) fn keychain_secret(sandbox: &Sandbox, id: &str) -> String {
     let out = sandbox.session.run(
         "secret-tool",
         &["lookup", "service", &sandbox.service, "username", id],
@@ -53,7 +53,7 @@ fn keychain_secret(sandbox: &Sandbox, id: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-fn accounts(sandbox: &Sandbox) -> Vec<Value> {
+pub(crate) fn accounts(sandbox: &Sandbox) -> Vec<Value> {
     sandbox
         .cogauth(&["list", "--json"])
         .success()
@@ -65,7 +65,7 @@ fn accounts(sandbox: &Sandbox) -> Vec<Value> {
 
 /// The server's view, by the independent peer: MFA enabled and preferred, and a TOTP sign-in
 /// with the secret the keychain holds.
-fn assert_server_enrolled(
+pub(crate) fn assert_server_enrolled(
     sandbox: &Sandbox,
     pool: &Pool,
     id: &str,
@@ -293,7 +293,7 @@ fn fail_server_faults_map_to_clear_errors() {
         ),
         (
             r#"{"faults":[{"action":"http500","operation":"InitiateAuth"}]}"#,
-            "unexpected_answer",
+            "service_error",
         ),
         (
             r#"{"faults":[{"action":"drop","operation":"InitiateAuth"}]}"#,
@@ -365,12 +365,13 @@ fn killed_right_after_associate_leaves_nothing_and_enroll_again_works() {
 }
 
 #[test]
-fn fail_expired_session_is_reported_and_resume_finishes() {
+fn fail_expired_session_twice_is_reported_and_resume_finishes() {
     let pool = Pool::fresh();
     let sandbox = Sandbox::new();
     let password = format!("{}\n", pool.password("demo"));
-    // Sessions live 1 s, and Verify is delayed past that.
-    pool.faults(r#"{"session_validity_seconds":1,"faults":[{"action":"delay","operation":"VerifySoftwareToken","delay_ms":2500,"nth":1}]}"#);
+    // Sessions live 5 s, and every Verify is delayed past that: the automatic second sign-in
+    // expires too.
+    pool.faults(r#"{"session_validity_seconds":5,"faults":[{"action":"delay","operation":"VerifySoftwareToken","delay_ms":5500}]}"#);
     let run = enroll(&sandbox, &pool, "demo", "client_id", &[], &password);
     assert_eq!(run.code, 5, "{}", run.stderr);
     assert_eq!(run.error_json()["error"]["kind"], "session_expired");
@@ -387,8 +388,8 @@ fn fail_expired_session_is_reported_and_resume_finishes() {
 }
 
 /// A clock two minutes fast (libfaketime): a warning names the difference with Cognito's
-/// `Date`, Cognito refuses the code, the account stays pending, and once the clock is right
-/// `enroll --resume` finishes.
+/// `Date`, Cognito refuses the code and the error blames the clock, the account stays
+/// pending, and once the clock is right `enroll --resume` finishes.
 #[test]
 fn fail_skewed_clock_is_warned_about_and_resume_finishes() {
     let pool = Pool::fresh();
@@ -425,7 +426,7 @@ fn fail_skewed_clock_is_warned_about_and_resume_finishes() {
         "{}",
         run.stderr
     );
-    assert_eq!(run.error_json()["error"]["kind"], "wrong_code");
+    assert_eq!(run.error_json()["error"]["kind"], "clock_skew");
     let listed = accounts(&sandbox);
     assert_eq!(listed[0]["state"], "pending");
     let id = listed[0]["id"].as_str().unwrap();
@@ -533,11 +534,13 @@ fn fail_account_states_map_to_their_error_kinds() {
         ("demo", pool.password("demo").as_str(), "not_authorized"),
     ] {
         for flow in ["srp", "password"] {
+            // The client that reveals whether a user exists (PreventUserExistenceErrors
+            // LEGACY); the console's default hides it (cognito_strict.rs).
             let run = enroll(
                 &sandbox,
                 &pool,
                 user,
-                "client_id",
+                "client_id_legacy_errors",
                 &["--auth-flow", flow],
                 &format!("{password}\n"),
             );

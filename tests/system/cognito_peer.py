@@ -52,8 +52,10 @@ def check(endpoint, pool, client_id, username, password, last_used_step, client_
     started = idp.initiate_auth(AuthFlow="USER_PASSWORD_AUTH", ClientId=client_id, AuthParameters=params)
     if started.get("ChallengeName") != "SOFTWARE_TOKEN_MFA":
         sys.exit(f"expected SOFTWARE_TOKEN_MFA, got {started.get('ChallengeName')}")
-    step = int(last_used_step) + 1
-    time.sleep(max(0, (step - 1) * 30 - time.time()))
+    # Cognito accepts the current step and the one before, never a future one, each once:
+    # wait for the first step after the last one CogAuth spent.
+    step = max(int(last_used_step) + 1, int(time.time()) // 30)
+    time.sleep(max(0, step * 30 - time.time()))
     code = pyotp.TOTP(secret).at(step * 30)
     answer = {"USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code}
     if "SECRET_HASH" in params:
@@ -83,7 +85,13 @@ def optional_pool(endpoint, username, password):
 
 
 def signup(endpoint, client_id, username, password):
-    client(endpoint).sign_up(ClientId=client_id, Username=username, Password=password)
+    # The demo pool requires an e-mail address.
+    client(endpoint).sign_up(
+        ClientId=client_id,
+        Username=username,
+        Password=password,
+        UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}],
+    )
     print(json.dumps({"signed_up": username}))
 
 

@@ -9,6 +9,7 @@
 
 mod cli_contract;
 mod cognito;
+mod cognito_strict;
 mod crash_safety;
 mod emulator;
 mod export;

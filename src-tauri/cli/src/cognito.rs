@@ -29,6 +29,8 @@ pub enum Flow {
     Srp,
     /// USER_PASSWORD_AUTH: the password is sent over TLS
     Password,
+    /// USER_AUTH (choice-based sign-in), answered with SRP
+    UserAuth,
 }
 
 impl From<Flow> for AuthFlow {
@@ -36,6 +38,7 @@ impl From<Flow> for AuthFlow {
         match flow {
             Flow::Srp => AuthFlow::Srp,
             Flow::Password => AuthFlow::Password,
+            Flow::UserAuth => AuthFlow::UserAuth,
         }
     }
 }
@@ -60,6 +63,12 @@ pub struct EnrollArgs {
     /// Endpoint URL instead of AWS's (local emulator, VPC endpoint)
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
+    /// Use Amazon's FIPS endpoint for the region
+    #[arg(long, conflicts_with_all = ["endpoint", "resume"])]
+    fips: bool,
+    /// Use Amazon's dual-stack (IPv6) endpoint for the region
+    #[arg(long, conflicts_with_all = ["endpoint", "resume"])]
+    dual_stack: bool,
     #[command(flatten)]
     common: CommonArgs,
     /// Read a new password from stdin if Cognito requires one (NEW_PASSWORD_REQUIRED)
@@ -74,6 +83,10 @@ pub struct EnrollArgs {
     /// Skip the test sign-in at the end
     #[arg(long)]
     no_verify_signin: bool,
+    /// Move a user who already has another authenticator app to CogAuth: that app's current
+    /// code is read from the next stdin line; its codes stop working
+    #[arg(long, conflicts_with = "resume")]
+    replace_existing: bool,
     /// Include the otpauth URI (with the secret) in the output
     #[arg(long)]
     show_uri: bool,
@@ -173,6 +186,10 @@ impl Progress for StderrProgress {
     fn warn(&mut self, message: &str) {
         eprintln!("cogauth: warning: {message}");
     }
+
+    fn note(&mut self, message: &str) {
+        eprintln!("cogauth: {message}");
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
@@ -224,8 +241,9 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
                 args.client_id.as_deref().ok_or_else(missing)?,
                 prompt.client_secret()?,
                 args.endpoint.as_deref(),
-            )?;
-            let request = EnrollRequest::new(
+            )?
+            .with_endpoint_variants(args.fips, args.dual_stack)?;
+            let mut request = EnrollRequest::new(
                 pool,
                 args.username.as_deref().ok_or_else(missing)?,
                 password,
@@ -236,6 +254,7 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
                 ),
                 prove,
             )?;
+            request.replace_existing = args.replace_existing;
             runtime.block_on(cognito::enroll(
                 vault,
                 request,

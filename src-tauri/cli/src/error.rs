@@ -102,11 +102,31 @@ impl From<CognitoError> for CliError {
             },
             other => CliError {
                 kind: other.kind(),
-                message: other.to_string(),
+                message: match cli_hint(&other) {
+                    Some(hint) => format!("{other} ({hint})"),
+                    None => other.to_string(),
+                },
                 exit: 5,
             },
         }
     }
+}
+
+/// What to do about a Cognito error, in the CLI's own terms (core's messages name no flag).
+fn cli_hint(error: &CognitoError) -> Option<&'static str> {
+    Some(match error {
+        CognitoError::AlreadyEnrolled => {
+            "to move it, add --replace-existing and give that app's current code on the stdin line after the password"
+        }
+        CognitoError::FlowNotEnabled(_) => {
+            "try another --auth-flow: srp, password or user-auth, whichever the app client allows"
+        }
+        CognitoError::ClientSecretRequired => "pass --client-secret-stdin",
+        CognitoError::SessionExpired => "run the command again",
+        CognitoError::SessionExpiredWhilePending => "cogauth enroll --resume ACCOUNT finishes it",
+        CognitoError::ProofFailed(_) => "cogauth signin-test ACCOUNT tries again",
+        _ => return None,
+    })
 }
 
 impl From<UriError> for CliError {

@@ -1,8 +1,9 @@
 """Control endpoints and fault injection, as WSGI middleware in front of moto's server app.
 
-    POST /cogauth-emulator/faults   replace the fault list; optionally set session validity
+    POST /cogauth-emulator/faults   replace the fault list; optionally set the switches
+                                    (session validity, future step, clock offset)
     GET  /cogauth-emulator/faults   current switches, with how many calls each fault has seen
-    POST /cogauth-emulator/reset    no faults, default session validity, and moto's reset
+    POST /cogauth-emulator/reset    no faults, default switches, and moto's reset
 
 The JSON is documented in README.md ("Fault switches"). Faults match AWS JSON calls by the
 operation in their X-Amz-Target header ("AWSCognitoIdentityProviderService.InitiateAuth").
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -27,7 +29,9 @@ from . import patches
 log = logging.getLogger("cogauth_emulator")
 
 PREFIX = "/cogauth-emulator/"
-ACTIONS = ("delay", "drop", "http500", "throttle")
+ACTIONS = ("delay", "drop", "lose_reply", "http500", "throttle")
+# Farthest the emulator's clock may be shifted: ten years either way.
+MAX_CLOCK_OFFSET_SECONDS = 10 * 366 * 24 * 3600
 
 # (status, error type, message) of the injected errors; statuses as Cognito documents them.
 _ERRORS = {
@@ -89,7 +93,7 @@ class EmulatorApp:
         self._default_session_validity = session_validity
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
-        patches.settings.session_validity_seconds = session_validity
+        self._reset_switches()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -104,10 +108,32 @@ class EmulatorApp:
                 if fault.action == "delay":
                     time.sleep(fault.delay_ms / 1000)
             for fault in firing:
+                if fault.action == "lose_reply":
+                    log.info("fault lose_reply: %s runs, its answer is lost", operation)
+                    self._run_and_discard(environ)
+                    return self._inject("drop", environ, start_response)
                 if fault.action != "delay":
                     log.info("fault %s injected into %s", fault.action, operation)
                     return self._inject(fault.action, environ, start_response)
         return self._moto_app(environ, start_response)
+
+    def _run_and_discard(self, environ: dict[str, Any]) -> None:
+        """Run the call through moto to its end (every state change included) and throw the
+        answer away: what a server does whose reply is lost on the way back."""
+
+        def discard(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            return lambda data: None
+
+        body = self._moto_app(environ, discard)
+        try:
+            for _ in body:
+                pass
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
 
     # --- control endpoints ------------------------------------------------------------------
 
@@ -133,7 +159,12 @@ class EmulatorApp:
     def _configure(self, body: Any) -> None:
         if not isinstance(body, dict):
             raise BadRequest("body must be a JSON object")
-        unknown = set(body) - {"faults", "session_validity_seconds"}
+        unknown = set(body) - {
+            "faults",
+            "session_validity_seconds",
+            "accept_future_step",
+            "clock_offset_seconds",
+        }
         if unknown:
             raise BadRequest(f"unknown fields: {sorted(unknown)}")
         faults = body.get("faults", [])
@@ -141,25 +172,46 @@ class EmulatorApp:
             raise BadRequest("faults must be a list")
         parsed = [Fault.parse(raw) for raw in faults]
         validity = body.get("session_validity_seconds")
-        if validity is not None and (type(validity) not in (int, float) or validity <= 0):
+        if validity is not None and (not _is_number(validity) or validity <= 0):
             raise BadRequest("session_validity_seconds must be a positive number")
+        future = body.get("accept_future_step")
+        if future is not None and type(future) is not bool:
+            raise BadRequest("accept_future_step must be true or false")
+        offset = body.get("clock_offset_seconds")
+        if offset is not None and (
+            not _is_number(offset) or abs(offset) > MAX_CLOCK_OFFSET_SECONDS
+        ):
+            raise BadRequest(
+                f"clock_offset_seconds must be a number within ±{MAX_CLOCK_OFFSET_SECONDS}"
+            )
         with self._lock:
             self._faults = parsed
+            # Each switch applies from now on (validity: to sessions issued from now on).
             if validity is not None:
-                # Applies to sessions issued from now on.
                 patches.settings.session_validity_seconds = float(validity)
+            if future is not None:
+                patches.settings.accept_future_step = future
+            if offset is not None:
+                patches.settings.clock_offset_seconds = float(offset)
 
     def reset(self) -> None:
         with self._lock:
             self._faults = []
-            patches.settings.session_validity_seconds = self._default_session_validity
+            self._reset_switches()
         moto_api_backend.reset()  # what POST /moto-api/reset does
+
+    def _reset_switches(self) -> None:
+        patches.settings.session_validity_seconds = self._default_session_validity
+        patches.settings.accept_future_step = False
+        patches.settings.clock_offset_seconds = 0.0
 
     def _state(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "faults": [asdict(fault) for fault in self._faults],
                 "session_validity_seconds": patches.settings.session_validity_seconds,
+                "accept_future_step": patches.settings.accept_future_step,
+                "clock_offset_seconds": patches.settings.clock_offset_seconds,
             }
 
     # --- injected faults --------------------------------------------------------------------
@@ -185,6 +237,11 @@ class EmulatorApp:
             ],
         )
         return [body]
+
+
+def _is_number(value: Any) -> bool:
+    """A finite JSON number (bool is an int subclass in Python, and not a number here)."""
+    return type(value) in (int, float) and math.isfinite(value)
 
 
 def _read_json(environ: dict[str, Any]) -> Any:

@@ -1,4 +1,4 @@
-"""The demo pool, created through the emulator's own HTTP API with boto3.
+"""The demo pools, created through the emulator's own HTTP API with boto3.
 
 Going through the API (not moto's models) keeps --seed-only working against any running
 emulator, and the enrolment of `enrolled` doubles as a smoke test of the patched flow.
@@ -16,11 +16,23 @@ from .patches import TOTP_STEP_SECONDS, totp_code
 
 REGION = "us-east-1"
 POOL_NAME = "cogauth-demo"
+NO_TOTP_POOL_NAME = "cogauth-demo-sms-only"
 AUTH_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+USER_AUTH_FLOWS = ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+# The demo pool requires an email address, so that NEW_PASSWORD_REQUIRED can ask for it.
+SCHEMA = [{"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True}]
+# SMS MFA needs an SNS role; nothing is ever sent, the ARN only has to be well formed.
+SMS_CONFIGURATION = {
+    "SnsCallerArn": "arn:aws:iam::123456789012:role/cogauth-demo-sms",
+    "ExternalId": "cogauth-demo",
+}
 
 DEMO = ("demo", "CogAuth-demo-1")  # confirmed, no MFA yet: first sign-in answers MFA_SETUP
 NEWBIE = ("newbie", "Temp-pass-1")  # temporary password: NEW_PASSWORD_REQUIRED first
+NEWBIE_EMAIL = "newbie@example.com"  # has the required email, so nothing else is asked
+NEWBIE_ATTRS = ("newbie-attrs", "Temp-pass-2")  # like newbie, but must also give an email
 ENROLLED = ("enrolled", "CogAuth-enrolled-1")  # TOTP enabled and preferred; secret printed
+SMS_DEMO = ("sms-demo", "CogAuth-sms-1")  # in the pool without TOTP: MFA_SETUP offers SMS
 
 
 def client(endpoint: str) -> Any:
@@ -36,35 +48,36 @@ def client(endpoint: str) -> Any:
 
 
 def seed(endpoint: str) -> dict[str, Any]:
-    """Create the demo pool, clients and users; return the description run.py prints."""
+    """Create the demo pools, clients and users; return the description run.py prints."""
     idp = client(endpoint)
-    pool_id = idp.create_user_pool(PoolName=POOL_NAME)["UserPool"]["Id"]
+    pool_id = idp.create_user_pool(PoolName=POOL_NAME, Schema=SCHEMA)["UserPool"]["Id"]
     idp.set_user_pool_mfa_config(
         UserPoolId=pool_id,
         SoftwareTokenMfaConfiguration={"Enabled": True},
         MfaConfiguration="ON",
     )
-    public = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="cogauth-demo", ExplicitAuthFlows=AUTH_FLOWS
-    )["UserPoolClient"]
-    confidential = idp.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName="cogauth-demo-with-secret",
-        GenerateSecret=True,
-        ExplicitAuthFlows=AUTH_FLOWS,
-    )["UserPoolClient"]
+    # The console's default for PreventUserExistenceErrors, ENABLED, on the demo clients; the
+    # API's default, LEGACY, on one more client.
+    public = _app_client(idp, pool_id, "cogauth-demo", AUTH_FLOWS, "ENABLED")
+    confidential = _app_client(
+        idp, pool_id, "cogauth-demo-with-secret", AUTH_FLOWS, "ENABLED", GenerateSecret=True
+    )
+    legacy = _app_client(idp, pool_id, "cogauth-demo-legacy-errors", AUTH_FLOWS, "LEGACY")
+    user_auth = _app_client(idp, pool_id, "cogauth-demo-user-auth", USER_AUTH_FLOWS, "ENABLED")
 
     for name, password in (DEMO, ENROLLED):
-        idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
-        idp.admin_set_user_password(
-            UserPoolId=pool_id, Username=name, Password=password, Permanent=True
+        _confirmed_user(idp, pool_id, name, password)
+    for (name, password), attributes in (
+        (NEWBIE, [{"Name": "email", "Value": NEWBIE_EMAIL}]),
+        (NEWBIE_ATTRS, []),
+    ):
+        idp.admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            TemporaryPassword=password,
+            UserAttributes=attributes,
+            MessageAction="SUPPRESS",
         )
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=NEWBIE[0],
-        TemporaryPassword=NEWBIE[1],
-        MessageAction="SUPPRESS",
-    )
     secret = _enrol(idp, public["ClientId"], *ENROLLED)
 
     return {
@@ -74,6 +87,8 @@ def seed(endpoint: str) -> dict[str, Any]:
         "client_id": public["ClientId"],
         "client_id_with_secret": confidential["ClientId"],
         "client_secret": confidential["ClientSecret"],
+        "client_id_legacy_errors": legacy["ClientId"],
+        "client_id_user_auth_only": user_auth["ClientId"],
         "users": [
             {"name": DEMO[0], "password": DEMO[1], "status": "CONFIRMED"},
             {"name": NEWBIE[0], "password": NEWBIE[1], "status": "FORCE_CHANGE_PASSWORD"},
@@ -83,15 +98,60 @@ def seed(endpoint: str) -> dict[str, Any]:
                 "status": "CONFIRMED",
                 "totp_secret": secret,
             },
+            {
+                "name": NEWBIE_ATTRS[0],
+                "password": NEWBIE_ATTRS[1],
+                "status": "FORCE_CHANGE_PASSWORD",
+                "required_attributes": ["email"],
+            },
         ],
+        "no_totp": _seed_no_totp_pool(idp),
     }
+
+
+def _seed_no_totp_pool(idp: Any) -> dict[str, Any]:
+    """A pool that requires MFA but offers SMS only, no TOTP."""
+    pool_id = idp.create_user_pool(PoolName=NO_TOTP_POOL_NAME)["UserPool"]["Id"]
+    idp.set_user_pool_mfa_config(
+        UserPoolId=pool_id,
+        SmsMfaConfiguration={"SmsConfiguration": SMS_CONFIGURATION},
+        SoftwareTokenMfaConfiguration={"Enabled": False},
+        MfaConfiguration="ON",
+    )
+    app = _app_client(idp, pool_id, "cogauth-demo-sms-only", AUTH_FLOWS, "ENABLED")
+    _confirmed_user(idp, pool_id, *SMS_DEMO)
+    return {
+        "user_pool_id": pool_id,
+        "client_id": app["ClientId"],
+        "users": [{"name": SMS_DEMO[0], "password": SMS_DEMO[1], "status": "CONFIRMED"}],
+    }
+
+
+def _app_client(
+    idp: Any, pool_id: str, name: str, flows: list[str], existence_errors: str, **extra: Any
+) -> dict[str, Any]:
+    return idp.create_user_pool_client(
+        UserPoolId=pool_id,
+        ClientName=name,
+        ExplicitAuthFlows=flows,
+        PreventUserExistenceErrors=existence_errors,
+        **extra,
+    )["UserPoolClient"]
+
+
+def _confirmed_user(idp: Any, pool_id: str, name: str, password: str) -> None:
+    idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=name, Password=password, Permanent=True
+    )
 
 
 def _enrol(idp: Any, client_id: str, username: str, password: str) -> str:
     """The MFA_SETUP enrolment a user of the app goes through; returns the TOTP secret.
 
-    Its code is spent, so a sign-in as this user in the same 30 s step must use the code of
-    the next step (accepted as one step of skew), as with real Cognito.
+    It is verified with the previous step's code (still accepted for a short time), so the
+    current step stays unspent and the user can sign in at once with the current code, as
+    with real Cognito a user who enrolled 30 s earlier could.
     """
     answer = idp.initiate_auth(
         ClientId=client_id,
@@ -100,11 +160,7 @@ def _enrol(idp: Any, client_id: str, username: str, password: str) -> str:
     )
     associated = idp.associate_software_token(Session=answer["Session"])
     secret = associated["SecretCode"]
-    verified = idp.verify_software_token(
-        Session=associated["Session"],
-        UserCode=totp_code(secret, int(time.time()) // TOTP_STEP_SECONDS),
-        FriendlyDeviceName="cogauth-emulator seed",
-    )
+    verified = _verify_with_previous_step(idp, associated["Session"], secret)
     tokens = idp.respond_to_auth_challenge(
         ClientId=client_id,
         ChallengeName="MFA_SETUP",
@@ -116,3 +172,21 @@ def _enrol(idp: Any, client_id: str, username: str, password: str) -> str:
         SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
     )
     return secret
+
+
+def _verify_with_previous_step(idp: Any, session: str, secret: str) -> dict[str, Any]:
+    """VerifySoftwareToken with the code of the step before the current one."""
+    try:
+        return _verify_at(idp, session, secret, int(time.time()) // TOTP_STEP_SECONDS - 1)
+    except idp.exceptions.EnableSoftwareTokenMFAException:
+        # A step boundary passed between computing the code and its check (a wrong code
+        # leaves the session usable): once more with the new previous step.
+        return _verify_at(idp, session, secret, int(time.time()) // TOTP_STEP_SECONDS - 1)
+
+
+def _verify_at(idp: Any, session: str, secret: str, step: int) -> dict[str, Any]:
+    return idp.verify_software_token(
+        Session=session,
+        UserCode=totp_code(secret, step),
+        FriendlyDeviceName="cogauth-emulator seed",
+    )

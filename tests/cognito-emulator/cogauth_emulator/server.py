@@ -1,4 +1,4 @@
-"""Command line: start the patched moto server on 127.0.0.1, seed the demo pool, print it.
+"""Command line: start the patched moto server on 127.0.0.1, seed the demo pools, print them.
 
     python run.py [--port 0] [--no-seed] [--session-validity 180]
     python run.py --seed-only --endpoint http://127.0.0.1:PORT
@@ -30,6 +30,16 @@ from .faults import EmulatorApp
 HOST = "127.0.0.1"  # never another interface: the emulator has no authentication at all
 
 
+class EmulatorRequestHandler(MotoRequestHandler):
+    """moto's request handler, with the Date header on the emulator's clock (B12).
+
+    http.server adds Date to every response it sends; taking it from patches.now() makes the
+    clock_offset_seconds switch shift it together with the TOTP checks."""
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return super().date_time_string(patches.now() if timestamp is None else timestamp)
+
+
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cogauth-emulator",
@@ -40,7 +50,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--seed-only",
         action="store_true",
-        help="seed the demo pool into an already running emulator (--endpoint) and exit",
+        help="seed the demo pools into an already running emulator (--endpoint) and exit",
     )
     parser.add_argument("--endpoint", help="emulator URL for --seed-only")
     parser.add_argument(
@@ -79,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
 
     patches.install()
     app = EmulatorApp(DomainDispatcherApplication(create_backend_app), args.session_validity)
-    server = make_server(HOST, args.port, app, threaded=True, request_handler=MotoRequestHandler)
+    server = make_server(
+        HOST, args.port, app, threaded=True, request_handler=EmulatorRequestHandler
+    )
     endpoint = f"http://{HOST}:{server.server_port}"
 
     stop = threading.Event()

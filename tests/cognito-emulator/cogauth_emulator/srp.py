@@ -97,14 +97,20 @@ class Challenge:
         }
 
 
-def start(pool_id: str, user_id_for_srp: str, password: str, srp_a_hex: str) -> Challenge:
-    """Answer USER_SRP_AUTH. Raises ValueError when SRP_A is not a usable public value."""
+def start(
+    pool_id: str, user_id_for_srp: str, password: str, srp_a_hex: str, salt: int | None = None
+) -> Challenge:
+    """Answer USER_SRP_AUTH. Raises ValueError when SRP_A is not a usable public value.
+
+    `salt` is fresh and random unless given (the simulated answer for an unknown user keeps
+    one salt per user name, as Cognito does)."""
     a_pub = int(srp_a_hex, 16)  # ValueError on non-hex input
     if a_pub % N == 0:
         raise ValueError("SRP_A is 0 mod N")
     pool_short_id = pool_id.split("_", 1)[1]
-    # 128-bit salt with a non-zero top nibble, so its hex form has no leading zero.
-    salt = secrets.randbits(128) | (1 << 127)
+    if salt is None:
+        # 128-bit salt with a non-zero top nibble, so its hex form has no leading zero.
+        salt = secrets.randbits(128) | (1 << 127)
     identity = hashlib.sha256(f"{pool_short_id}{user_id_for_srp}:{password}".encode()).digest()
     verifier = pow(G, _h(pad(salt), identity), N)
     while True:

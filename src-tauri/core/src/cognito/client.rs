@@ -1,21 +1,26 @@
 //! The AWS SDK client behind domain-shaped methods.
 //!
 //! Built without credentials (every call here is an unsigned user-pool operation: a desktop
-//! app has no AWS keys), with timeouts and the SDK's standard retry, which backs off on
-//! throttling. Every SDK error becomes a [`CognitoError`]. An interceptor records the server's
-//! `Date` header so the clock can be compared with Cognito's.
+//! app has no AWS keys), with timeouts, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` honoured, and
+//! the SDK's standard retry (backing off on throttling) for the calls that may be repeated.
+//! Calls that spend something (a challenge session, a TOTP step) are sent once: if their
+//! answer is lost, a retry would resend a spent session or code, so the error goes up and the
+//! enrolment resumes from the server's state instead. Every SDK error becomes a
+//! [`CognitoError`]. An interceptor records the server's `Date` header so the clock can be
+//! compared with Cognito's.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider as sdk;
-use aws_smithy_http_client::tls;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::{Connector, tls};
 use hmac::{Hmac, Mac};
 use sdk::config::interceptors::BeforeDeserializationInterceptorContextRef;
 use sdk::config::retry::RetryConfig;
 use sdk::config::timeout::TimeoutConfig;
-use sdk::config::{ConfigBag, Intercept, Region, RuntimeComponents};
+use sdk::config::{ConfigBag, Intercept, Region, RuntimeComponents, SharedHttpClient};
 use sdk::error::{BoxError, ProvideErrorMetadata, SdkError};
 use sdk::primitives::{DateTime, DateTimeFormat};
 use sdk::types::{AuthFlowType, ChallengeNameType, SoftwareTokenMfaSettingsType};
@@ -92,13 +97,37 @@ impl Intercept for ServerClock {
 
 type HmacSha256 = Hmac<sha2::Sha256>;
 
+/// The SDK's default HTTPS client, but with rustls over ring rather than aws-lc (see the root
+/// Cargo.toml; the trust roots are still the system's), and the proxy the environment names
+/// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`, as curl reads them), which the SDK ignores.
+fn https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = Connector::builder()
+            .proxy_config(ProxyConfig::from_env())
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::Ring,
+            ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.build()
+    })
+}
+
 impl CognitoClient {
     /// A client for `pool`. Touches no network until a call is made.
     pub fn new(pool: PoolConfig) -> Self {
+        Self::over(pool, https_client())
+    }
+
+    fn over(pool: PoolConfig, http_client: SharedHttpClient) -> Self {
         let clock = Arc::new(Mutex::new(None));
         let mut config = sdk::Config::builder()
             .behavior_version(sdk::config::BehaviorVersion::latest())
             .region(Region::new(pool.region().to_owned()))
+            .use_fips(pool.fips())
+            .use_dual_stack(pool.dual_stack())
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .timeout_config(
                 TimeoutConfig::builder()
@@ -108,15 +137,7 @@ impl CognitoClient {
                     .build(),
             )
             .interceptor(ServerClock(clock.clone()))
-            // The SDK's default client, but with rustls over ring rather than aws-lc (see the
-            // root Cargo.toml): the trust roots are still the system's.
-            .http_client(
-                aws_smithy_http_client::Builder::new()
-                    .tls_provider(tls::Provider::Rustls(
-                        tls::rustls_provider::CryptoMode::Ring,
-                    ))
-                    .build_https(),
-            );
+            .http_client(http_client);
         if let Some(endpoint) = pool.endpoint() {
             config = config.endpoint_url(endpoint);
         }
@@ -173,7 +194,7 @@ impl CognitoClient {
             .set_auth_parameters(Some(parameters))
             .send()
             .await
-            .map_err(from_sdk)?;
+            .map_err(|e| self.error(e))?;
         step(
             out.authentication_result().and_then(|r| r.access_token()),
             out.challenge_name(),
@@ -196,9 +217,11 @@ impl CognitoClient {
             .challenge_name(challenge)
             .set_session(session.filter(|s| !s.is_empty()).map(str::to_owned))
             .set_challenge_responses(Some(responses))
+            .customize()
+            .config_override(once())
             .send()
             .await
-            .map_err(from_sdk)?;
+            .map_err(|e| self.error(e))?;
         step(
             out.authentication_result().and_then(|r| r.access_token()),
             out.challenge_name(),
@@ -213,11 +236,15 @@ impl CognitoClient {
         caller: Caller<'_>,
     ) -> Result<(Secret, Option<Zeroizing<String>>), CognitoError> {
         let request = self.sdk.associate_software_token();
-        let request = match caller {
-            Caller::Session(session) => request.session(session),
-            Caller::AccessToken(token) => request.access_token(token),
-        };
-        let out = request.send().await.map_err(from_sdk)?;
+        let out = match caller {
+            // The session is spent by the first attempt.
+            Caller::Session(session) => {
+                let request = request.session(session).customize();
+                request.config_override(once()).send().await
+            }
+            Caller::AccessToken(token) => request.access_token(token).send().await,
+        }
+        .map_err(|e| self.error(e))?;
         let code = Zeroizing::new(
             out.secret_code()
                 .ok_or_else(|| CognitoError::Unexpected("no SecretCode in the answer".into()))?
@@ -244,7 +271,13 @@ impl CognitoClient {
             Caller::Session(session) => request.session(session),
             Caller::AccessToken(token) => request.access_token(token),
         };
-        let out = request.send().await.map_err(from_sdk)?;
+        // The code's time step is spent by the first attempt (and the session with it).
+        let out = request
+            .customize()
+            .config_override(once())
+            .send()
+            .await
+            .map_err(|e| self.error(e))?;
         match out.status() {
             Some(sdk::types::VerifySoftwareTokenResponseType::Success) => {
                 Ok(out.session().map(|s| Zeroizing::new(s.to_owned())))
@@ -269,9 +302,57 @@ impl CognitoClient {
             .software_token_mfa_settings(settings)
             .send()
             .await
-            .map_err(from_sdk)?;
+            .map_err(|e| self.error(e))?;
         Ok(())
     }
+
+    /// Checks that an access token was issued by the configured user pool (its `iss` claim
+    /// ends with the pool id). The token's signature is not checked: it came from the
+    /// endpoint over TLS, and this only catches a pool id typed wrong, which SRP cannot.
+    pub fn check_issuer(&self, access_token: &str) -> Result<(), CognitoError> {
+        let Some(issuer) = token_issuer(access_token) else {
+            return Ok(());
+        };
+        let actual = issuer.rsplit('/').next().unwrap_or_default();
+        let configured = self.pool.user_pool_id();
+        if actual == configured {
+            return Ok(());
+        }
+        Err(CognitoError::PoolMismatch {
+            configured: configured.to_owned(),
+            actual: actual.chars().take(60).collect(),
+        })
+    }
+
+    /// An SDK error as a [`CognitoError`], naming this client's settings where they are the
+    /// likely cause.
+    fn error<E>(&self, error: SdkError<E>) -> CognitoError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        match from_sdk(error) {
+            CognitoError::ClientNotFound { .. } => CognitoError::ClientNotFound {
+                client_id: self.pool.client_id().to_owned(),
+                region: self.pool.region().to_owned(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A per-call override: no retry.
+fn once() -> sdk::config::Builder {
+    sdk::config::Builder::default().retry_config(RetryConfig::disabled())
+}
+
+/// The `iss` claim of a JWT, read without verifying it.
+fn token_issuer(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = data_encoding::BASE64URL_NOPAD
+        .decode(payload.trim_end_matches('=').as_bytes())
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("iss")?.as_str().map(str::to_owned)
 }
 
 fn step(
@@ -330,6 +411,7 @@ where
                 Some(code) => {
                     CognitoError::from_service(code, service.err().message().unwrap_or(""))
                 }
+                None if status >= 500 => CognitoError::ServiceFault,
                 None => CognitoError::Unexpected(format!("HTTP {status} without an error code")),
             }
         }
@@ -343,5 +425,106 @@ where
                 .take(200)
                 .collect(),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_smithy_http_client::test_util::capture_request;
+
+    use super::*;
+
+    /// The URL the client sends a call to, captured before it leaves.
+    fn sent_to(pool: PoolConfig) -> String {
+        let (http, requests) = capture_request(None);
+        let client = CognitoClient::over(pool, SharedHttpClient::new(http));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let _ = runtime.block_on(client.initiate(AuthFlowType::UserSrpAuth, HashMap::new()));
+        requests.expect_request().uri().to_owned()
+    }
+
+    fn pool(endpoint: Option<&str>) -> PoolConfig {
+        PoolConfig::new("eu-west-1", "eu-west-1_AbC123", "client1", None, endpoint).expect("pool")
+    }
+
+    #[test]
+    fn fips_and_dual_stack_pick_amazons_endpoints() {
+        // As the SDK's endpoint rules resolve them: Cognito's standard endpoints in the aws
+        // partition answer over IPv6 too, so dual-stack alone keeps the host there.
+        let cases = [
+            (
+                ("eu-west-1", false, false),
+                "https://cognito-idp.eu-west-1.amazonaws.com/",
+            ),
+            (
+                ("eu-west-1", true, false),
+                "https://cognito-idp-fips.eu-west-1.amazonaws.com/",
+            ),
+            (
+                ("eu-west-1", false, true),
+                "https://cognito-idp.eu-west-1.amazonaws.com/",
+            ),
+            (
+                ("eu-west-1", true, true),
+                "https://cognito-idp-fips.eu-west-1.api.aws/",
+            ),
+            (
+                ("cn-north-1", false, true),
+                "https://cognito-idp.cn-north-1.api.amazonwebservices.com.cn/",
+            ),
+            (
+                ("us-gov-east-1", true, true),
+                "https://cognito-idp-fips.us-gov-east-1.api.aws/",
+            ),
+        ];
+        for ((region, fips, dual_stack), url) in cases {
+            let pool = PoolConfig::new(region, &format!("{region}_AbC123"), "client1", None, None)
+                .and_then(|pool| pool.with_endpoint_variants(fips, dual_stack))
+                .expect("pool");
+            assert_eq!(
+                sent_to(pool),
+                url,
+                "{region}, fips {fips}, dual-stack {dual_stack}"
+            );
+        }
+        assert_eq!(
+            sent_to(pool(Some("http://127.0.0.1:9229"))),
+            "http://127.0.0.1:9229/"
+        );
+    }
+
+    #[test]
+    fn fail_the_variants_do_not_combine_with_an_endpoint_url() {
+        let error = pool(Some("http://127.0.0.1:9229"))
+            .with_endpoint_variants(true, false)
+            .expect_err("refused");
+        assert_eq!(error.kind(), "invalid_config");
+    }
+
+    #[test]
+    fn the_issuer_of_a_token_is_read_without_its_signature() {
+        let claims = data_encoding::BASE64URL_NOPAD
+            .encode(br#"{"iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other9"}"#);
+        let token = format!("header.{claims}.signature");
+        let client = CognitoClient::new(pool(None));
+        match client.check_issuer(&token) {
+            Err(CognitoError::PoolMismatch { configured, actual }) => {
+                assert_eq!(
+                    (configured.as_str(), actual.as_str()),
+                    ("eu-west-1_AbC123", "eu-west-1_Other9")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let same = data_encoding::BASE64URL_NOPAD
+            .encode(br#"{"iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123"}"#);
+        assert!(client.check_issuer(&format!("h.{same}.s")).is_ok());
+        assert!(
+            client.check_issuer("not a token").is_ok(),
+            "unreadable: not ours to judge"
+        );
     }
 }

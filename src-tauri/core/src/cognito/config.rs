@@ -52,10 +52,31 @@ pub struct CognitoBinding {
     /// Whether the app client has a secret (it is not stored: it is asked for again).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub has_client_secret: bool,
+    /// Amazon's FIPS endpoint for the region (no endpoint override then).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fips: bool,
+    /// Amazon's dual-stack (IPv6) endpoint for the region.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dual_stack: bool,
     /// The last TOTP time step whose code this app sent to Cognito: Cognito refuses a code
     /// twice, so the next sign-in uses a later step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_used_step: Option<u64>,
+    /// A later time step whose code was sent and whose answer never came (the connection
+    /// dropped): Cognito may have accepted it, so it counts as spent, but not as accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unanswered_step: Option<u64>,
+    /// How many seconds this computer's clock was ahead of Cognito's (negative: behind) when
+    /// a code was last sent, from the answer's `Date` header (whole seconds: ±1 is noise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_ahead: Option<i64>,
+}
+
+impl CognitoBinding {
+    /// The last time step whose code was sent, answered or not: the next code must be later.
+    pub fn spent_step(&self) -> Option<u64> {
+        self.last_used_step.max(self.unanswered_step)
+    }
 }
 
 /// A validated pool configuration.
@@ -66,6 +87,8 @@ pub struct PoolConfig {
     client_id: String,
     client_secret: Option<ClientSecret>,
     endpoint: Option<String>,
+    fips: bool,
+    dual_stack: bool,
 }
 
 fn invalid(field: &'static str, reason: &'static str) -> CognitoError {
@@ -104,6 +127,8 @@ fn is_cognito_host(host: &str, region: &str) -> bool {
         format!("cognito-idp.{region}.api.aws"),
         format!("cognito-idp-fips.{region}.api.aws"),
         format!("cognito-idp.{region}.amazonaws.com.cn"),
+        format!("cognito-idp.{region}.api.amazonwebservices.com.cn"),
+        format!("cognito-idp-fips.{region}.api.amazonwebservices.com.cn"),
     ]
     .contains(&host.to_owned())
 }
@@ -213,6 +238,8 @@ impl PoolConfig {
             client_id: client_id.to_owned(),
             client_secret,
             endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
+            fips: false,
+            dual_stack: false,
         })
     }
 
@@ -227,7 +254,37 @@ impl PoolConfig {
             &binding.client_id,
             client_secret,
             binding.endpoint.as_deref(),
-        )
+        )?
+        .with_endpoint_variants(binding.fips, binding.dual_stack)
+    }
+
+    /// Amazon's FIPS and/or dual-stack endpoint for the region instead of the standard one
+    /// (networks that require them). They pick among Amazon's endpoints, so they do not
+    /// combine with an endpoint URL.
+    pub fn with_endpoint_variants(
+        mut self,
+        fips: bool,
+        dual_stack: bool,
+    ) -> Result<Self, CognitoError> {
+        if (fips || dual_stack) && self.endpoint.is_some() {
+            return Err(invalid(
+                "endpoint",
+                "the FIPS and dual-stack options choose Amazon's endpoint; they do not combine with an endpoint URL",
+            ));
+        }
+        self.fips = fips;
+        self.dual_stack = dual_stack;
+        Ok(self)
+    }
+
+    /// Whether Amazon's FIPS endpoint is used.
+    pub fn fips(&self) -> bool {
+        self.fips
+    }
+
+    /// Whether Amazon's dual-stack endpoint is used.
+    pub fn dual_stack(&self) -> bool {
+        self.dual_stack
     }
 
     /// The binding an account of `username` in this pool keeps.
@@ -239,7 +296,11 @@ impl PoolConfig {
             username: username.to_owned(),
             endpoint: self.endpoint.clone(),
             has_client_secret: self.client_secret.is_some(),
+            fips: self.fips,
+            dual_stack: self.dual_stack,
             last_used_step: None,
+            unanswered_step: None,
+            clock_ahead: None,
         }
     }
 

@@ -9,7 +9,19 @@
 //! 5. on the MFA_SETUP path, RespondToAuthChallenge(MFA_SETUP) for tokens;
 //! 6. SetUserMFAPreference (TOTP enabled and preferred);
 //! 7. the account becomes active; tokens are dropped, the password was never stored;
-//! 8. optionally, proof: a new sign-in answered with a code from a step not used before.
+//! 8. optionally, proof: a new sign-in answered with a code from a step not used before
+//!    (Cognito accepts the current step and the one before, never a future one, and each step
+//!    once: the proof waits for the step after the one Verify spent).
+//!
+//! A user who already has an authenticator app (SOFTWARE_TOKEN_MFA at sign-in) is moved to
+//! CogAuth only when the request says so ([`EnrollRequest::replace_existing`]): the sign-in
+//! is answered with the other app's current code, then the access-token path runs; Cognito
+//! suspends the old token at Associate and drops it when ours is verified.
+//!
+//! A challenge session that expires (3 minutes by default) before the secret is stored
+//! starts the sign-in over once; after it is stored, the enrolment resumes from the server's
+//! state once. A code refused while the clock is far from Cognito's is reported as the
+//! clock's fault ([`CognitoError::ClockSkew`]).
 //!
 //! Every step is reported through [`Progress`], so the CLI prints it and tests can stop the
 //! process right after a named step. `resume` finishes a pending account from whatever state
@@ -25,7 +37,7 @@ use super::config::{PoolConfig, check_username};
 use super::signin::{
     AuthFlow, Prompt, Question, SignedIn, answer_totp, ask_client_secret, finish_mfa_setup, sign_in,
 };
-use crate::otp::{OtpParams, Secret};
+use crate::otp::OtpParams;
 use crate::vault::{Account, AccountState, NewAccount, SecretStore, Vault, now_unix};
 
 /// Cognito's TOTP: SHA1, 6 digits, 30 s.
@@ -94,6 +106,8 @@ pub trait Progress {
     fn step(&mut self, step: Step);
     /// Something the user should know (clock skew).
     fn warn(&mut self, message: &str);
+    /// What the enrolment is doing while the user waits ("waiting 12 s for a fresh code").
+    fn note(&mut self, message: &str);
 }
 
 /// The FriendlyDeviceName CogAuth registers its TOTP device under: "<host name> CogAuth".
@@ -127,6 +141,9 @@ pub struct EnrollRequest {
     pub device_name: String,
     /// Whether to prove the enrolment with a fresh sign-in.
     pub prove: bool,
+    /// Whether a user who already has another authenticator app may be moved to CogAuth
+    /// (the other app's current code is asked; its codes stop working).
+    pub replace_existing: bool,
 }
 
 /// The issuer a Cognito account gets when the user names none.
@@ -168,6 +185,7 @@ impl EnrollRequest {
             flow,
             device_name: device_name(),
             prove,
+            replace_existing: false,
         })
     }
 }
@@ -181,7 +199,7 @@ struct Remembering<'a> {
 impl Prompt for Remembering<'_> {
     fn ask(&mut self, question: &Question) -> Result<Zeroizing<String>, CognitoError> {
         let answer = self.inner.ask(question)?;
-        if *question == Question::NewPassword {
+        if question.kind() == Question::NewPassword.kind() {
             self.new_password = Some(answer.clone());
         }
         Ok(answer)
@@ -223,60 +241,39 @@ pub async fn enroll<S: SecretStore>(
         inner: prompt,
         new_password: None,
     };
-    let signed_in = sign_in(
-        &client,
-        &username,
-        &request.password,
-        request.flow,
-        &mut prompt,
-    )
-    .await?;
-    warn_on_skew(&client, progress);
-    progress.step(Step::SignedIn);
-    let (session, access_token, challenge_user) = match signed_in {
-        SignedIn::MfaSetup { session, username } => (Some(session), None, username),
-        SignedIn::Tokens { access_token } => (None, Some(access_token), username.clone()),
-        SignedIn::SoftwareTokenMfa { .. } => return Err(CognitoError::AlreadyEnrolled),
-    };
-    let caller = match (&session, &access_token) {
-        (Some(session), _) => Caller::Session(session),
-        (None, Some(token)) => Caller::AccessToken(token),
-        (None, None) => return Err(CognitoError::Unexpected("no session and no token".into())),
-    };
-    let (secret, session) = client.associate(caller).await?;
-    progress.step(Step::Associated);
-
-    let account = vault.add(NewAccount {
-        issuer: request.issuer,
-        label: request.label,
-        params: OtpParams::default_totp(),
-        secret,
-        state: pending("secret issued; not verified with Cognito yet"),
-        cognito: Some(request.pool.binding(&username)),
-    })?;
-    progress.step(Step::Stored);
-
-    let caller = after_associate(session.as_ref().map(|s| s.as_str()), caller)?;
-    let (session, account) =
-        verify_with_stored_secret(vault, &client, &account, caller, &request.device_name).await?;
-    progress.step(Step::Verified);
-
-    let access_token = match access_token {
-        Some(token) => token,
-        None => {
-            let session = session.ok_or_else(|| {
-                CognitoError::Unexpected("VerifySoftwareToken returned no session".into())
-            })?;
-            let token = finish_mfa_setup(&client, &session, &challenge_user).await?;
-            progress.step(Step::MfaSetupAnswered);
-            token
+    let stored = match store_new_secret(vault, &client, &request, &mut prompt, progress).await {
+        // The challenge session expired before anything was stored: sign in once more.
+        Err(CognitoError::SessionExpired) => {
+            progress.note("the Cognito session expired; signing in again");
+            store_new_secret(vault, &client, &request, &mut prompt, progress).await?
         }
+        other => other?,
     };
-    let account =
-        set_preferred_and_activate(vault, &client, &account, &access_token, progress).await?;
-    drop(access_token);
+    let stored_id = stored.account.id.clone();
+    let account = match finish_stored(vault, &client, stored, &request, progress).await {
+        Err(CognitoError::SessionExpired) => {
+            // The secret is stored and the account pending: finish from the server's state.
+            progress
+                .note("the Cognito session expired after the secret was stored; signing in again");
+            let account = vault.find_id(&stored_id)?;
+            let password = current_password(&mut prompt, &request.password);
+            let resumed = ResumeRequest {
+                password: &password,
+                flow: request.flow,
+                device_name: &request.device_name,
+                prove: request.prove,
+            };
+            return resume(vault, &account, resumed, &mut prompt, progress)
+                .await
+                .map_err(|error| match error {
+                    CognitoError::SessionExpired => CognitoError::SessionExpiredWhilePending,
+                    other => other,
+                });
+        }
+        other => other?,
+    };
     if request.prove {
-        let password = prompt.new_password.take().unwrap_or(request.password);
+        let password = current_password(&mut prompt, &request.password);
         return prove(
             vault,
             &account,
@@ -285,9 +282,140 @@ pub async fn enroll<S: SecretStore>(
             &mut prompt,
             progress,
         )
-        .await;
+        .await
+        .map_err(|error| CognitoError::ProofFailed(Box::new(error)));
     }
     Ok(account)
+}
+
+/// The password to sign in with now: the new one if Cognito asked for one during this run.
+fn current_password(prompt: &mut Remembering<'_>, given: &Zeroizing<String>) -> Zeroizing<String> {
+    prompt.new_password.clone().unwrap_or_else(|| given.clone())
+}
+
+/// Where the enrolment stands once the secret is stored.
+struct Stored {
+    account: Account,
+    /// The session to verify in (MFA_SETUP path), else none.
+    session: Option<Zeroizing<String>>,
+    /// The access token (access-token path), else none.
+    access_token: Option<Zeroizing<String>>,
+    /// The USERNAME Cognito uses in challenges.
+    challenge_user: String,
+}
+
+/// Steps 1–3: sign in (moving the user from another app if asked), Associate, store.
+async fn store_new_secret<S: SecretStore>(
+    vault: &Vault<S>,
+    client: &CognitoClient,
+    request: &EnrollRequest,
+    prompt: &mut Remembering<'_>,
+    progress: &mut dyn Progress,
+) -> Result<Stored, CognitoError> {
+    let username = &request.username;
+    let password = current_password(prompt, &request.password);
+    let signed_in = sign_in(client, username, &password, request.flow, prompt).await?;
+    warn_on_skew(client, progress);
+    progress.step(Step::SignedIn);
+    // A step the other app's code spent (Cognito spends each step once per user, whichever
+    // secret it came from): CogAuth's own codes must come from a later one.
+    let mut spent_by_other_app = None;
+    let (session, access_token, challenge_user) = match signed_in {
+        SignedIn::MfaSetup { session, username } => (Some(session), None, username),
+        SignedIn::Tokens { access_token } => (None, Some(access_token), username.clone()),
+        SignedIn::SoftwareTokenMfa { .. } if !request.replace_existing => {
+            return Err(CognitoError::AlreadyEnrolled);
+        }
+        SignedIn::SoftwareTokenMfa { session, username } => {
+            progress.warn(
+                "this user's other authenticator app stops giving valid codes once CogAuth's secret is verified",
+            );
+            let code = prompt.ask(&Question::OtherAppCode)?;
+            let code: String = code.split_whitespace().collect();
+            spent_by_other_app = Some(now_unix() / STEP);
+            let token = answer_totp(client, &session, &username, &code).await?;
+            (None, Some(token), username)
+        }
+    };
+    let caller = match (&session, &access_token) {
+        (Some(session), _) => Caller::Session(session),
+        (None, Some(token)) => Caller::AccessToken(token),
+        (None, None) => return Err(CognitoError::Unexpected("no session and no token".into())),
+    };
+    let (secret, new_session) = client.associate(caller).await?;
+    progress.step(Step::Associated);
+    // Sessions are single-use: the session path verifies in the one Associate returned.
+    if session.is_some() && new_session.is_none() {
+        return Err(CognitoError::Unexpected(
+            "Associate returned no session".into(),
+        ));
+    }
+
+    let mut binding = request.pool.binding(username);
+    binding.unanswered_step = spent_by_other_app;
+    let account = vault.add(NewAccount {
+        issuer: request.issuer.clone(),
+        label: request.label.clone(),
+        params: OtpParams::default_totp(),
+        secret,
+        state: pending("secret issued; not verified with Cognito yet"),
+        cognito: Some(binding),
+    })?;
+    progress.step(Step::Stored);
+    Ok(Stored {
+        account,
+        session: new_session,
+        access_token,
+        challenge_user,
+    })
+}
+
+/// Steps 4–7: Verify, answer MFA_SETUP (session path), set the preference, activate.
+async fn finish_stored<S: SecretStore>(
+    vault: &Vault<S>,
+    client: &CognitoClient,
+    stored: Stored,
+    request: &EnrollRequest,
+    progress: &mut dyn Progress,
+) -> Result<Account, CognitoError> {
+    let Stored {
+        account,
+        session,
+        access_token,
+        challenge_user,
+    } = stored;
+    let caller = match (&session, &access_token) {
+        (Some(session), _) => Caller::Session(session),
+        (None, Some(token)) => Caller::AccessToken(token),
+        (None, None) => {
+            return Err(CognitoError::Unexpected(
+                "Associate returned no session".into(),
+            ));
+        }
+    };
+    let (session, account) = verify_with_stored_secret(
+        vault,
+        client,
+        &account,
+        caller,
+        &request.device_name,
+        progress,
+    )
+    .await?;
+    progress.step(Step::Verified);
+
+    let access_token = match access_token {
+        Some(token) => token,
+        None => {
+            let session = session.ok_or_else(|| {
+                CognitoError::Unexpected("VerifySoftwareToken returned no session".into())
+            })?;
+            let token = finish_mfa_setup(client, &session, &challenge_user).await?;
+            progress.step(Step::MfaSetupAnswered);
+            token
+        }
+    };
+    set_preferred_and_activate(vault, client, &account, &access_token, progress).await
 }
 
 fn pending(reason: &str) -> AccountState {
@@ -306,25 +434,19 @@ fn warn_on_skew(client: &CognitoClient, progress: &mut dyn Progress) {
     }
 }
 
-/// The time step to send a code for: the current one (or the next, near a step's end), and
-/// never one already used. Returns the step and how long to wait before it is current enough
-/// for Cognito, which accepts one step ahead when `allow_ahead` (the ±1 step window Cognito
-/// documents for TOTP verification, which the emulator reproduces).
-fn next_step(now: u64, last_used: Option<u64>, allow_ahead: bool) -> (u64, Duration) {
+/// The time step to send a code for: the current one (or the next, near a step's end), never
+/// one already spent, and never a future one: Cognito accepts the current step and the one
+/// before, each once. Returns the step and how long to wait until it begins.
+fn next_step(now: u64, spent: Option<u64>) -> (u64, Duration) {
     let mut step = now / STEP;
     // Too close to the edge: the code might expire in flight.
     if STEP - now % STEP < MIN_REMAINING {
         step += 1;
     }
-    if let Some(used) = last_used {
-        step = step.max(used.saturating_add(1));
+    if let Some(spent) = spent {
+        step = step.max(spent.saturating_add(1));
     }
-    let earliest_current = if allow_ahead {
-        step.saturating_sub(1)
-    } else {
-        step
-    };
-    let wait = earliest_current.saturating_mul(STEP).saturating_sub(now);
+    let wait = step.saturating_mul(STEP).saturating_sub(now);
     (step, Duration::from_secs(wait))
 }
 
@@ -332,12 +454,33 @@ fn next_step(now: u64, last_used: Option<u64>, allow_ahead: bool) -> (u64, Durat
 /// the future (the clock was set back), which waiting would not fix.
 const MAX_WAIT: Duration = Duration::from_secs(2 * STEP);
 
-async fn code_for(
-    secret: &Secret,
-    last_used: Option<u64>,
-    allow_ahead: bool,
-) -> Result<(u64, String), CognitoError> {
-    let (step, wait) = next_step(now_unix(), last_used, allow_ahead);
+/// A code from the account's stored secret for a step not spent before, waiting for that
+/// step to begin if needed. The step is recorded as unanswered before the code is sent: a
+/// lost answer may still have spent it.
+async fn code_for<S: SecretStore>(
+    vault: &Vault<S>,
+    account: &Account,
+    progress: &mut dyn Progress,
+) -> Result<(u64, String, Account), CognitoError> {
+    // The code comes from the secret as the keychain holds it: proof that it was stored.
+    let secret = vault.secret(account)?;
+    let step = wait_for_fresh_step(account, progress).await?;
+    let code = OtpParams::default_totp().generate(&secret, step.saturating_mul(STEP));
+    let account = vault.update(&account.id, |a| {
+        if let Some(binding) = a.cognito.as_mut() {
+            binding.unanswered_step = Some(step);
+        }
+    })?;
+    Ok((step, code.value, account))
+}
+
+/// Waits until a step after every one this account spent has begun (saying so), and returns
+/// that step.
+async fn wait_for_fresh_step(
+    account: &Account,
+    progress: &mut dyn Progress,
+) -> Result<u64, CognitoError> {
+    let (step, wait) = next_step(now_unix(), binding_of(account)?.spent_step());
     if wait > MAX_WAIT {
         return Err(CognitoError::Input(format!(
             "this account last sent a code for a time {} s from now; is the clock right?",
@@ -345,10 +488,52 @@ async fn code_for(
         )));
     }
     if !wait.is_zero() {
+        progress.note(&format!("waiting {} s for a fresh code", wait.as_secs()));
         tokio::time::sleep(wait).await;
     }
-    let code = OtpParams::default_totp().generate(secret, step.saturating_mul(STEP));
-    Ok((step, code.value))
+    Ok(step)
+}
+
+/// Records the answer to a code: accepted (or refused as already used: spent either way), or
+/// refused. A code refused while the clock is far from Cognito's is the clock's fault.
+fn answered<S: SecretStore, T>(
+    vault: &Vault<S>,
+    client: &CognitoClient,
+    account: &Account,
+    step: u64,
+    answer: Result<T, CognitoError>,
+    state: Option<AccountState>,
+) -> Result<(T, Account), CognitoError> {
+    let spent = matches!(answer, Ok(_) | Err(CognitoError::CodeExpiredOrUsed));
+    // No answer (the connection dropped): the step may be spent; it stays recorded as such.
+    let unanswered = matches!(answer, Err(CognitoError::Network(_)));
+    let account = vault.update(&account.id, |a| {
+        if let Some(binding) = a.cognito.as_mut() {
+            if !unanswered {
+                binding.unanswered_step = None;
+            }
+            binding.clock_ahead = client
+                .clock_skew()
+                .map(|skew| -skew)
+                .or(binding.clock_ahead);
+            if spent {
+                binding.last_used_step = Some(step);
+            }
+        }
+        if let (true, Some(state)) = (answer.is_ok(), state.clone()) {
+            a.state = state;
+        }
+    })?;
+    match answer {
+        Ok(value) => Ok((value, account)),
+        Err(error @ (CognitoError::WrongCode | CognitoError::CodeExpiredOrUsed)) => {
+            match client.clock_skew().filter(|s| s.abs() > MAX_CLOCK_SKEW) {
+                Some(skew) => Err(CognitoError::ClockSkew { seconds: -skew }),
+                None => Err(error),
+            }
+        }
+        Err(error) => Err(error),
+    }
 }
 
 async fn verify_with_stored_secret<S: SecretStore>(
@@ -357,19 +542,12 @@ async fn verify_with_stored_secret<S: SecretStore>(
     account: &Account,
     caller: Caller<'_>,
     device_name: &str,
+    progress: &mut dyn Progress,
 ) -> Result<(Option<Zeroizing<String>>, Account), CognitoError> {
-    // The code comes from the secret as the keychain holds it: proof that it was stored.
-    let secret = vault.secret(account)?;
-    let last_used = account.cognito.as_ref().and_then(|c| c.last_used_step);
-    let (step, code) = code_for(&secret, last_used, false).await?;
-    let session = client.verify(caller, &code, device_name).await?;
-    let account = vault.update(&account.id, |a| {
-        a.state = pending("verified with Cognito; TOTP not yet set as preferred");
-        if let Some(binding) = a.cognito.as_mut() {
-            binding.last_used_step = Some(step);
-        }
-    })?;
-    Ok((session, account))
+    let (step, code, account) = code_for(vault, account, progress).await?;
+    let answer = client.verify(caller, &code, device_name).await;
+    let verified = pending("verified with Cognito; TOTP not yet set as preferred");
+    answered(vault, client, &account, step, answer, Some(verified))
 }
 
 async fn set_preferred_and_activate<S: SecretStore>(
@@ -435,11 +613,14 @@ async fn sign_in_with_totp<S: SecretStore>(
 ) -> Result<(CognitoClient, Account, Zeroizing<String>), CognitoError> {
     let binding = binding_of(account)?.clone();
     let client = client_for(account, prompt)?;
+    // Wait for a fresh step before signing in, so the challenge session does not age.
+    wait_for_fresh_step(account, progress).await?;
     match sign_in(&client, &binding.username, password, flow, prompt).await? {
         SignedIn::SoftwareTokenMfa { session, username } => {
             warn_on_skew(&client, progress);
             let (token, account) =
-                answer_with_stored_secret(vault, &client, account, &session, &username).await?;
+                answer_with_stored_secret(vault, &client, account, &session, &username, progress)
+                    .await?;
             Ok((client, account, token))
         }
         SignedIn::Tokens { .. } => Err(CognitoError::TotpNotActive),
@@ -459,30 +640,20 @@ pub struct ResumeRequest<'a> {
     pub prove: bool,
 }
 
-/// Answers SOFTWARE_TOKEN_MFA with a code from the stored secret, for a step not used before,
-/// and records the step. A step Cognito refuses as already used (another device sent that
-/// code) is recorded too, so the next attempt moves on.
+/// Answers SOFTWARE_TOKEN_MFA with a code from the stored secret, for a step not spent
+/// before, and records the step. A step Cognito refuses as already used (another device sent
+/// that code) is recorded too, so the next attempt moves on.
 async fn answer_with_stored_secret<S: SecretStore>(
     vault: &Vault<S>,
     client: &CognitoClient,
     account: &Account,
     session: &str,
     username: &str,
+    progress: &mut dyn Progress,
 ) -> Result<(Zeroizing<String>, Account), CognitoError> {
-    let secret = vault.secret(account)?;
-    let last_used = binding_of(account)?.last_used_step;
-    let (step, code) = code_for(&secret, last_used, true).await?;
+    let (step, code, account) = code_for(vault, account, progress).await?;
     let answer = answer_totp(client, session, username, &code).await;
-    let account = if matches!(answer, Ok(_) | Err(CognitoError::CodeExpiredOrUsed)) {
-        vault.update(&account.id, |a| {
-            if let Some(b) = a.cognito.as_mut() {
-                b.last_used_step = Some(step);
-            }
-        })?
-    } else {
-        account.clone()
-    };
-    Ok((answer?, account))
+    answered(vault, client, &account, step, answer, None)
 }
 
 /// Finishes (or redoes) the enrolment of an account, from whatever state the server is in:
@@ -511,6 +682,9 @@ pub async fn resume<S: SecretStore>(
         inner: prompt,
         new_password: None,
     };
+    // Every path below sends a code (steps are spent per user, whichever the secret): wait
+    // for a fresh step before signing in, so the challenge session does not age.
+    wait_for_fresh_step(account, progress).await?;
     let signed_in = sign_in(&client, &binding.username, password, flow, &mut prompt).await?;
     warn_on_skew(&client, progress);
     progress.step(Step::SignedIn);
@@ -535,7 +709,8 @@ pub async fn resume<S: SecretStore>(
         }
         SignedIn::SoftwareTokenMfa { session, username } => {
             let (token, account) =
-                answer_with_stored_secret(vault, &client, account, &session, &username).await?;
+                answer_with_stored_secret(vault, &client, account, &session, &username, progress)
+                    .await?;
             progress.step(Step::Verified);
             let account =
                 set_preferred_and_activate(vault, &client, &account, &token, progress).await?;
@@ -553,10 +728,10 @@ pub async fn resume<S: SecretStore>(
             let attempt = if verified {
                 set_preferred_and_activate(vault, &client, account, &access_token, progress).await
             } else {
-                Err(CognitoError::TotpNotEnabled("not verified yet".into()))
+                Err(CognitoError::TotpNotVerified)
             };
             match attempt {
-                Err(CognitoError::TotpNotEnabled(_)) => {
+                Err(CognitoError::TotpNotVerified) => {
                     let caller = Caller::AccessToken(&access_token);
                     let (_, account) =
                         reissue(vault, &client, account, caller, device_name, progress).await?;
@@ -572,7 +747,9 @@ pub async fn resume<S: SecretStore>(
             .new_password
             .take()
             .unwrap_or_else(|| password.clone());
-        return prove(vault, &account, &password, flow, &mut prompt, progress).await;
+        return prove(vault, &account, &password, flow, &mut prompt, progress)
+            .await
+            .map_err(|error| CognitoError::ProofFailed(Box::new(error)));
     }
     Ok(account)
 }
@@ -593,12 +770,15 @@ async fn reissue<S: SecretStore>(
     let account = vault.update(&account.id, |a| {
         a.state = pending("secret re-issued; not verified with Cognito yet");
         if let Some(b) = a.cognito.as_mut() {
+            // Not verified any more; the steps already sent stay spent.
+            b.unanswered_step = b.spent_step();
             b.last_used_step = None;
         }
     })?;
     progress.step(Step::Stored);
     let caller = after_associate(session.as_ref().map(|s| s.as_str()), caller)?;
-    let result = verify_with_stored_secret(vault, client, &account, caller, device_name).await?;
+    let result =
+        verify_with_stored_secret(vault, client, &account, caller, device_name, progress).await?;
     progress.step(Step::Verified);
     Ok(result)
 }
@@ -636,9 +816,10 @@ pub async fn disable_mfa<S: SecretStore>(
     // that `enroll --resume` enrols afresh.
     Ok(vault.update(&account.id, |a| {
         a.state = pending(
-            "TOTP MFA is turned off for this user in Cognito; enroll --resume turns it on again",
+            "TOTP MFA is turned off for this user in Cognito; resuming the enrolment turns it on again",
         );
         if let Some(b) = a.cognito.as_mut() {
+            b.unanswered_step = b.spent_step();
             b.last_used_step = None;
         }
     })?)
@@ -651,35 +832,29 @@ mod tests {
     #[test]
     fn uses_the_current_step_with_time_to_spare() {
         // 10 s into step 100: use it, no wait.
-        assert_eq!(next_step(3010, None, false), (100, Duration::ZERO));
+        assert_eq!(next_step(3010, None), (100, Duration::ZERO));
     }
 
     #[test]
     fn waits_for_the_next_step_near_the_edge() {
         // 2 s before step 101: verify with 101, once it has begun.
-        assert_eq!(next_step(3028, None, false), (101, Duration::from_secs(2)));
+        assert_eq!(next_step(3028, None), (101, Duration::from_secs(2)));
     }
 
     #[test]
-    fn never_reuses_a_step_and_may_send_one_ahead() {
-        // Step 100 was used (verification); a sign-in may send 101 right away, since Cognito
-        // accepts one step ahead.
-        assert_eq!(next_step(3010, Some(100), true), (101, Duration::ZERO));
-        // 101 used too: 102 is two ahead, so wait until 101 begins.
-        assert_eq!(
-            next_step(3010, Some(101), true),
-            (102, Duration::from_secs(20))
-        );
-        // Without the allowance, wait until the step itself begins.
-        assert_eq!(
-            next_step(3010, Some(100), false),
-            (101, Duration::from_secs(20))
-        );
+    fn never_reuses_a_step_and_never_sends_one_early() {
+        // Step 100 was spent (verification): the sign-in waits for 101 to begin, since
+        // Cognito accepts no code from the future.
+        assert_eq!(next_step(3010, Some(100)), (101, Duration::from_secs(20)));
+        // A step already begun is used at once.
+        assert_eq!(next_step(3035, Some(100)), (101, Duration::ZERO));
+        // 101 spent too: wait for 102.
+        assert_eq!(next_step(3010, Some(101)), (102, Duration::from_secs(50)));
     }
 
     #[test]
     fn a_recorded_step_at_the_end_of_time_does_not_overflow() {
-        let (step, wait) = next_step(3010, Some(u64::MAX), true);
+        let (step, wait) = next_step(3010, Some(u64::MAX));
         assert_eq!(step, u64::MAX);
         assert!(wait > MAX_WAIT, "refused by code_for, not waited for");
     }

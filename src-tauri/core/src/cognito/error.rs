@@ -38,11 +38,66 @@ pub enum CognitoError {
     #[error("the code was already used or has expired; wait for the next one")]
     CodeExpiredOrUsed,
     /// The sign-in session expired (3 minutes by default) or was already used.
-    #[error("the Cognito session expired or was already used; sign in again (enroll --resume)")]
+    #[error("the Cognito sign-in session expired or was already used")]
     SessionExpired,
+    /// The session expired again after the secret was stored and one fresh sign-in: the
+    /// account is pending, and resuming it finishes the enrolment.
+    #[error(
+        "the Cognito session expired after the secret was stored; the account is pending and resuming it finishes the enrolment"
+    )]
+    SessionExpiredWhilePending,
     /// The pool does not allow TOTP (software token) MFA.
     #[error("this user pool does not have authenticator-app (TOTP) MFA enabled: {0}")]
     TotpNotEnabled(String),
+    /// The pool allows TOTP, but this user has no verified authenticator-app secret.
+    #[error("this user has not set up an authenticator app (TOTP) in Cognito yet")]
+    TotpNotVerified,
+    /// A code was refused and this computer's clock is far from Cognito's: codes come from
+    /// the local clock, so the clock is the thing to fix.
+    #[error(
+        "Cognito refused the code: this computer's clock is {} s {} Cognito's; fix the system time",
+        seconds.unsigned_abs(),
+        if *seconds > 0 { "ahead of" } else { "behind" }
+    )]
+    ClockSkew {
+        /// How far this computer's clock is ahead of Cognito's (negative: behind).
+        seconds: i64,
+    },
+    /// The app client does not allow the sign-in flow used.
+    #[error("this app client does not allow the {0} sign-in flow")]
+    FlowNotEnabled(&'static str),
+    /// No such app client in this region.
+    #[error(
+        "Cognito has no app client {client_id} in {region}: check the app client id and the region"
+    )]
+    ClientNotFound {
+        /// The app client id used.
+        client_id: String,
+        /// The region used.
+        region: String,
+    },
+    /// The app client belongs to another user pool than the one configured.
+    #[error(
+        "the app client signs users in to user pool {actual}, not {configured}: check the user pool id"
+    )]
+    PoolMismatch {
+        /// The user pool id configured.
+        configured: String,
+        /// The user pool that issued the tokens.
+        actual: String,
+    },
+    /// The app client has a secret, and none was given.
+    #[error("this app client has a secret, and Cognito needs it")]
+    ClientSecretRequired,
+    /// Cognito refused a new password (its password policy); the message is Cognito's.
+    #[error("Cognito refused the new password: {0}")]
+    WeakPassword(String),
+    /// Cognito failed on its side (InternalErrorException, HTTP 5xx).
+    #[error("Cognito had an internal error; try again in a few minutes")]
+    ServiceFault,
+    /// The enrolment succeeded (the account is active), and the test sign-in after it failed.
+    #[error("enrolled; the test sign-in failed: {0}")]
+    ProofFailed(Box<CognitoError>),
     /// Too many requests or attempts.
     #[error("Cognito is throttling requests; wait a moment and try again")]
     Throttled,
@@ -55,9 +110,9 @@ pub enum CognitoError {
     /// The pool asks for something CogAuth cannot answer here (e.g. a custom challenge).
     #[error("Cognito asked for {0}, which CogAuth cannot answer")]
     UnsupportedChallenge(String),
-    /// The user already has TOTP MFA and no local account to answer it.
+    /// The user already has TOTP MFA in another app, and replacing it was not asked for.
     #[error(
-        "this user already signs in with an authenticator app; use that app's code, or re-enrol from the account CogAuth holds"
+        "this user already signs in with another authenticator app; moving to CogAuth replaces it (its codes stop working) and needs its current code"
     )]
     AlreadyEnrolled,
     /// A sign-in that should have asked for a TOTP code did not: MFA is not active.
@@ -91,8 +146,19 @@ impl CognitoError {
             CognitoError::NotAuthorized(_) => "not_authorized",
             CognitoError::WrongCode => "wrong_code",
             CognitoError::CodeExpiredOrUsed => "code_expired",
-            CognitoError::SessionExpired => "session_expired",
+            CognitoError::SessionExpired | CognitoError::SessionExpiredWhilePending => {
+                "session_expired"
+            }
             CognitoError::TotpNotEnabled(_) => "totp_not_enabled",
+            CognitoError::TotpNotVerified => "totp_not_verified",
+            CognitoError::ClockSkew { .. } => "clock_skew",
+            CognitoError::FlowNotEnabled(_) => "flow_not_enabled",
+            CognitoError::ClientNotFound { .. } => "client_not_found",
+            CognitoError::PoolMismatch { .. } => "pool_mismatch",
+            CognitoError::ClientSecretRequired => "client_secret_required",
+            CognitoError::WeakPassword(_) => "weak_password",
+            CognitoError::ServiceFault => "service_error",
+            CognitoError::ProofFailed(_) => "proof_failed",
             CognitoError::Throttled => "throttled",
             CognitoError::Network(_) => "network",
             CognitoError::Unexpected(_) => "unexpected_answer",
@@ -110,6 +176,9 @@ impl CognitoError {
     pub(crate) fn from_service(code: &str, message: &str) -> Self {
         let message_lower = message.to_ascii_lowercase();
         match code {
+            "NotAuthorizedException" if message_lower.contains("secret_hash") => {
+                CognitoError::ClientSecretRequired
+            }
             "NotAuthorizedException" if message_lower.contains("session") => {
                 CognitoError::SessionExpired
             }
@@ -135,9 +204,30 @@ impl CognitoError {
                 CognitoError::TotpNotEnabled(clip(message))
             }
             "InvalidParameterException"
+                if message_lower.contains("not verified")
+                    || message_lower.contains("not set up") =>
+            {
+                CognitoError::TotpNotVerified
+            }
+            "InvalidParameterException" if message_lower.contains("flow not enabled") => {
+                let flow = ["USER_SRP_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH"]
+                    .into_iter()
+                    .find(|flow| message.contains(flow))
+                    .unwrap_or("requested");
+                CognitoError::FlowNotEnabled(flow)
+            }
+            "InvalidParameterException"
                 if message_lower.contains("software token") || message_lower.contains("mfa") =>
             {
                 CognitoError::TotpNotEnabled(clip(message))
+            }
+            "InvalidPasswordException" => CognitoError::WeakPassword(clip(message)),
+            "InternalErrorException" => CognitoError::ServiceFault,
+            "ResourceNotFoundException" if message_lower.contains("client") => {
+                CognitoError::ClientNotFound {
+                    client_id: String::new(),
+                    region: String::new(),
+                }
             }
             "ResourceNotFoundException" if message_lower.contains("session") => {
                 CognitoError::SessionExpired
@@ -208,7 +298,32 @@ mod tests {
                 "Software token MFA is not enabled",
                 "totp_not_enabled",
             ),
-            ("InternalErrorException", "boom", "unexpected_answer"),
+            ("InternalErrorException", "boom", "service_error"),
+            (
+                "NotAuthorizedException",
+                "Client abc is configured with secret but SECRET_HASH was not received",
+                "client_secret_required",
+            ),
+            (
+                "InvalidParameterException",
+                "USER_PASSWORD_AUTH flow not enabled for this client",
+                "flow_not_enabled",
+            ),
+            (
+                "InvalidParameterException",
+                "User has not verified software token mfa",
+                "totp_not_verified",
+            ),
+            (
+                "InvalidPasswordException",
+                "Password does not conform to policy: Password not long enough",
+                "weak_password",
+            ),
+            (
+                "ResourceNotFoundException",
+                "User pool client abc does not exist.",
+                "client_not_found",
+            ),
         ];
         for (code, message, kind) in cases {
             assert_eq!(

@@ -1,10 +1,13 @@
 //! Signing in to a user pool, up to the point where a TOTP code or MFA setup is needed.
 //!
 //! USER_SRP_AUTH by default (the password never leaves the machine: `aws-cognito-srp` computes
-//! the PASSWORD_VERIFIER answer), USER_PASSWORD_AUTH on request. SECRET_HASH goes with every
-//! call when the app client has a secret. NEW_PASSWORD_REQUIRED, SELECT_MFA_TYPE, SMS_MFA and
-//! EMAIL_OTP are answered through [`Prompt`]; MFA_SETUP and SOFTWARE_TOKEN_MFA are returned to
-//! the caller, which owns the TOTP secret.
+//! the PASSWORD_VERIFIER answer), USER_PASSWORD_AUTH on request, and choice-based USER_AUTH
+//! (asking for PASSWORD_SRP, or choosing it at SELECT_CHALLENGE) for app clients that allow
+//! only that. SECRET_HASH goes with every call when the app client has a secret.
+//! NEW_PASSWORD_REQUIRED (with the attributes the pool requires, asked again when Cognito's
+//! password policy refuses one), SELECT_MFA_TYPE, SMS_MFA and EMAIL_OTP are answered through
+//! [`Prompt`]; MFA_SETUP and SOFTWARE_TOKEN_MFA are returned to the caller, which owns the
+//! TOTP secret. Tokens are checked to come from the configured pool.
 
 use std::collections::HashMap;
 
@@ -15,7 +18,8 @@ use zeroize::Zeroizing;
 use super::client::{AuthStep, CognitoClient};
 use super::{ClientSecret, CognitoError};
 
-/// How to prove the password. Serialised as `"srp"` / `"password"` (the app's wizard form).
+/// How to prove the password. Serialised as `"srp"` / `"password"` / `"user_auth"` (the
+/// app's wizard form).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthFlow {
@@ -24,6 +28,20 @@ pub enum AuthFlow {
     Srp,
     /// USER_PASSWORD_AUTH: the password is sent over TLS (must be allowed on the app client).
     Password,
+    /// USER_AUTH, choice-based sign-in, answered with PASSWORD_SRP (app clients created in
+    /// the current console may allow only this).
+    UserAuth,
+}
+
+impl AuthFlow {
+    /// Cognito's name of the flow.
+    pub fn cognito_name(self) -> &'static str {
+        match self {
+            AuthFlow::Srp => "USER_SRP_AUTH",
+            AuthFlow::Password => "USER_PASSWORD_AUTH",
+            AuthFlow::UserAuth => "USER_AUTH",
+        }
+    }
 }
 
 /// Something only the user can answer, asked in the middle of a sign-in or an enrolment.
@@ -35,6 +53,19 @@ pub enum AuthFlow {
 pub enum Question {
     /// A new password, when Cognito requires one (NEW_PASSWORD_REQUIRED).
     NewPassword,
+    /// Another new password: Cognito's password policy refused the last one.
+    NewPasswordAgain {
+        /// Cognito's reason, e.g. "Password must have uppercase characters".
+        reason: String,
+    },
+    /// A user attribute the pool requires and the user lacks (NEW_PASSWORD_REQUIRED's
+    /// `requiredAttributes`), by its Cognito name (`email`, `name`, `custom:team`).
+    Attribute {
+        /// The attribute's name.
+        name: String,
+    },
+    /// The current code of the authenticator app the user has now, to move to CogAuth.
+    OtherAppCode,
     /// The code Cognito sent for `challenge` (`SMS_MFA`, `EMAIL_OTP`).
     MfaCode {
         /// The challenge's name.
@@ -45,35 +76,48 @@ pub enum Question {
 }
 
 impl Question {
-    /// A stable machine name: `new_password`, `mfa_code`, `client_secret`.
+    /// A stable machine name: `new_password`, `attribute`, `other_app_code`, `mfa_code`,
+    /// `client_secret`.
     pub fn kind(&self) -> &'static str {
         match self {
-            Question::NewPassword => "new_password",
+            Question::NewPassword | Question::NewPasswordAgain { .. } => "new_password",
+            Question::Attribute { .. } => "attribute",
+            Question::OtherAppCode => "other_app_code",
             Question::MfaCode { .. } => "mfa_code",
             Question::ClientSecret => "client_secret",
         }
     }
 
     /// The question, for the user.
-    pub fn text(&self) -> &'static str {
+    pub fn text(&self) -> String {
         match self {
-            Question::NewPassword => "Cognito asks for a new password for this user.",
+            Question::NewPassword => "Cognito asks for a new password for this user.".into(),
+            Question::NewPasswordAgain { reason } => {
+                format!("Cognito refused that password ({reason}). Choose another.")
+            }
+            Question::Attribute { name } => {
+                format!("Cognito needs this user's {name} before the first sign-in.")
+            }
+            Question::OtherAppCode => "This user already has an authenticator app. Enter its current code to move to CogAuth; that app's codes stop working once CogAuth is set up.".into(),
             Question::MfaCode { challenge } if challenge == "SMS_MFA" => {
-                "Cognito sent a code by SMS: enter it."
+                "Cognito sent a code by SMS: enter it.".into()
             }
             Question::MfaCode { challenge } if challenge == "EMAIL_OTP" => {
-                "Cognito sent a code by e-mail: enter it."
+                "Cognito sent a code by e-mail: enter it.".into()
             }
-            Question::MfaCode { .. } => "Cognito sent a code: enter it.",
+            Question::MfaCode { .. } => "Cognito sent a code: enter it.".into(),
             Question::ClientSecret => {
-                "This app client has a secret, and Cognito needs it (it is not stored)."
+                "This app client has a secret, and Cognito needs it (it is not stored).".into()
             }
         }
     }
 
     /// Whether the answer is a secret to be typed hidden (a password, a client secret).
     pub fn is_secret(&self) -> bool {
-        !matches!(self, Question::MfaCode { .. })
+        !matches!(
+            self,
+            Question::MfaCode { .. } | Question::Attribute { .. } | Question::OtherAppCode
+        )
     }
 
     /// The Cognito challenge the question answers, when it is one.
@@ -139,7 +183,7 @@ pub async fn sign_in(
 ) -> Result<SignedIn, CognitoError> {
     let mut parameters = user_parameters(client, username);
     let srp = match flow {
-        AuthFlow::Srp => {
+        AuthFlow::Srp | AuthFlow::UserAuth => {
             let user = User::new(client.pool().user_pool_id(), username, password);
             let srp = SrpClient::new(user, client.pool().client_id(), None);
             parameters.insert("SRP_A".to_owned(), srp.get_auth_parameters().a);
@@ -153,14 +197,23 @@ pub async fn sign_in(
     let auth_flow = match flow {
         AuthFlow::Srp => AuthFlowType::UserSrpAuth,
         AuthFlow::Password => AuthFlowType::UserPasswordAuth,
+        AuthFlow::UserAuth => {
+            parameters.insert("PREFERRED_CHALLENGE".to_owned(), "PASSWORD_SRP".to_owned());
+            AuthFlowType::UserAuth
+        }
     };
     let mut step = client.initiate(auth_flow, parameters).await?;
+    // NEW_PASSWORD_REQUIRED answers refused by the password policy, asked again.
+    let mut refused_passwords = 0;
     // Cognito may name the user differently in challenges (USER_ID_FOR_SRP, an alias's sub).
     let mut challenge_user = username.to_owned();
     let mut srp = srp;
     for _ in 0..MAX_CHALLENGES {
         let (name, session, parameters) = match step {
-            AuthStep::Tokens { access_token } => return Ok(SignedIn::Tokens { access_token }),
+            AuthStep::Tokens { access_token } => {
+                client.check_issuer(&access_token)?;
+                return Ok(SignedIn::Tokens { access_token });
+            }
             AuthStep::Challenge {
                 name,
                 session,
@@ -176,6 +229,18 @@ pub async fn sign_in(
         let mut responses = user_parameters(client, &challenge_user);
         match &name {
             ChallengeNameType::MfaSetup => {
+                // MFAS_CAN_SETUP lists what the pool lets the user set up.
+                if let Some(can) = parameters.get("MFAS_CAN_SETUP")
+                    && !can.contains("SOFTWARE_TOKEN_MFA")
+                {
+                    return Err(CognitoError::TotpNotEnabled(format!(
+                        "Cognito asks to set up MFA and offers only {}",
+                        can.chars()
+                            .filter(|c| !"[]\"".contains(*c))
+                            .take(80)
+                            .collect::<String>()
+                    )));
+                }
                 return Ok(SignedIn::MfaSetup {
                     session,
                     username: challenge_user,
@@ -216,11 +281,43 @@ pub async fn sign_in(
                 // The SRP client holds the password as a plain String: drop it now.
                 srp = None;
             }
+            ChallengeNameType::SelectChallenge => {
+                if srp.is_none() {
+                    return Err(CognitoError::UnsupportedChallenge(
+                        "SELECT_CHALLENGE without SRP".into(),
+                    ));
+                }
+                let srp_a = srp.as_ref().map(|c| c.get_auth_parameters().a);
+                responses.insert("ANSWER".into(), "PASSWORD_SRP".into());
+                responses.extend(srp_a.map(|a| ("SRP_A".to_owned(), a)));
+            }
             ChallengeNameType::NewPasswordRequired => {
-                responses.insert(
-                    "NEW_PASSWORD".into(),
-                    prompt.ask(&Question::NewPassword)?.to_string(),
-                );
+                // The password first, then the attributes the pool requires (the CLI's stdin
+                // order); a password the policy refuses is asked again, the attributes kept.
+                let mut new_password = prompt.ask(&Question::NewPassword)?;
+                for name in required_attributes(&parameters) {
+                    let value = prompt.ask(&Question::Attribute { name: name.clone() })?;
+                    responses.insert(format!("userAttributes.{name}"), value.trim().to_owned());
+                }
+                loop {
+                    let mut answer = responses.clone();
+                    answer.insert("NEW_PASSWORD".into(), new_password.to_string());
+                    let name = ChallengeNameType::NewPasswordRequired;
+                    match client.respond(name, Some(&session), answer).await {
+                        // Cognito keeps the session for another try (its policy refused it).
+                        Err(CognitoError::WeakPassword(reason))
+                            if refused_passwords < MAX_REFUSED_PASSWORDS =>
+                        {
+                            refused_passwords += 1;
+                            new_password = prompt.ask(&Question::NewPasswordAgain { reason })?;
+                        }
+                        other => {
+                            step = other?;
+                            break;
+                        }
+                    }
+                }
+                continue;
             }
             ChallengeNameType::SelectMfaType => {
                 let choices = parameters
@@ -256,6 +353,23 @@ pub async fn sign_in(
 
 /// A real sign-in has a handful of challenges; a server that keeps asking is not followed.
 const MAX_CHALLENGES: usize = 10;
+/// New passwords the policy may refuse before the sign-in gives up.
+const MAX_REFUSED_PASSWORDS: usize = 5;
+
+/// The attribute names NEW_PASSWORD_REQUIRED's `requiredAttributes` lists (a JSON array of
+/// `userAttributes.<name>`).
+fn required_attributes(parameters: &HashMap<String, String>) -> Vec<String> {
+    let Some(listed) = parameters.get("requiredAttributes") else {
+        return Vec::new();
+    };
+    serde_json::from_str::<Vec<String>>(listed)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.strip_prefix("userAttributes.").unwrap_or(&a).to_owned())
+        .filter(|a| !a.is_empty() && a.len() <= 64)
+        .take(20)
+        .collect()
+}
 
 /// USERNAME, and SECRET_HASH when the app client has a secret: what every sign-in call and
 /// challenge answer carries.
@@ -277,6 +391,7 @@ pub async fn answer_totp(
     let mut responses = user_parameters(client, username);
     responses.insert("SOFTWARE_TOKEN_MFA_CODE".to_owned(), code.to_owned());
     tokens(
+        client,
         client
             .respond(
                 ChallengeNameType::SoftwareTokenMfa,
@@ -295,15 +410,19 @@ pub async fn finish_mfa_setup(
 ) -> Result<Zeroizing<String>, CognitoError> {
     let responses = user_parameters(client, username);
     tokens(
+        client,
         client
             .respond(ChallengeNameType::MfaSetup, Some(session), responses)
             .await?,
     )
 }
 
-fn tokens(step: AuthStep) -> Result<Zeroizing<String>, CognitoError> {
+fn tokens(client: &CognitoClient, step: AuthStep) -> Result<Zeroizing<String>, CognitoError> {
     match step {
-        AuthStep::Tokens { access_token } => Ok(access_token),
+        AuthStep::Tokens { access_token } => {
+            client.check_issuer(&access_token)?;
+            Ok(access_token)
+        }
         AuthStep::Challenge { name, .. } => {
             Err(CognitoError::UnsupportedChallenge(name.as_str().to_owned()))
         }
