@@ -8,7 +8,7 @@
 // order on screen, which is the stored order unless a move is still unanswered). tests/ui runs
 // all of it under Node.
 
-import { accountName, groupCode, plural } from './format.js';
+import { accountName, groupCode, hintFor, plural, sentences } from './format.js';
 
 /** Poll interval while no shown code expires on its own (empty list, HOTP only, errors). */
 export const IDLE_REFRESH_MS = 5000;
@@ -22,15 +22,12 @@ export const ENDING_SECONDS = 5;
 export const TICK_OFFSET_MS = 20;
 /** Shown where a code would be when there is none. */
 export const NO_CODE = '––– –––';
-
-/** Hints shown under a failure, by CommandError kind. The message itself comes from Rust. */
-export const HINTS = {
-  keychain_locked: 'Unlock your keychain (login keyring), then try again.',
-  keychain_unavailable: 'CogAuth keeps secrets in the system keychain. Start it (on Linux: a Secret Service such as GNOME Keyring), then try again.',
-  config: 'Set COGAUTH_DATA_DIR to the folder that should hold your accounts, then restart CogAuth.',
-  index: 'The account list file could not be read. It has not been changed.',
-  no_backend: 'Start CogAuth itself rather than opening this page in a browser.',
-};
+/**
+ * How far (seconds, either way) this computer's clock may be from Cognito's before a row says
+ * so. Mirrors core's MAX_CLOCK_SKEW = 15 (src-tauri/core/src/cognito/enroll.rs), beyond which
+ * core warns during an enrolment and blames a refused code on the clock.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 15;
 
 /** What each key does on a focused row (its buttons handle their own keys). */
 export const ROW_KEYS = { Enter: 'copy', F2: 'rename', Delete: 'remove' };
@@ -87,6 +84,11 @@ export function rowModel(account, hotpCode) {
   if (state === 'pending') {
     note = `Enrolment not finished${account.pending_reason ? `: ${account.pending_reason}` : '.'} ${note}`.trim();
   }
+  const clock = clockNote(account.cognito?.clock_ahead);
+  if (clock) {
+    note = sentences(note, clock);
+    spoken = `${spoken}; ${clock}`;
+  }
   return {
     title: issuer || label,
     subtitle: issuer ? label : '',
@@ -115,6 +117,19 @@ export function rowModel(account, hotpCode) {
 }
 
 /**
+ * What a Cognito account's row says about this computer's clock, from how far it was ahead of
+ * Cognito's (negative: behind) when a code was last sent; '' within MAX_CLOCK_SKEW_SECONDS, or
+ * when unknown. Cognito refuses codes from a clock that far off.
+ * @param {number | null | undefined} clockAhead  seconds
+ */
+export function clockNote(clockAhead) {
+  if (typeof clockAhead !== 'number' || !Number.isFinite(clockAhead)) return '';
+  if (Math.abs(clockAhead) <= MAX_CLOCK_SKEW_SECONDS) return '';
+  const direction = clockAhead > 0 ? 'ahead of' : 'behind';
+  return `This computer's clock is ${Math.abs(clockAhead)} s ${direction} Cognito's; fix the system time.`;
+}
+
+/**
  * Why an account's code cannot be copied, or null when it can (HOTP always can: copying one
  * with no code shown uses the next counter).
  * @param {AccountRow} account
@@ -131,7 +146,7 @@ export function copyRefusal(account) {
  * @returns {{message: string, hint: string}}
  */
 export function problemModel(error) {
-  return { message: error.message, hint: HINTS[error.kind] ?? '' };
+  return { message: error.message, hint: hintFor(error.kind) };
 }
 
 // Time: the countdown, ticks and fetches

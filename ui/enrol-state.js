@@ -1,16 +1,19 @@
 // The enrolment wizard's state: the step machine as data (MACHINE: the actions each phase
 // accepts and the phase each leads to), one reducer over a plain state object, the live step
-// list, the prompts (any kind core asks, shown from its own text), the requests sent to the
-// shell, and which input an error of core names.
+// list with the note of what the flow is doing meanwhile, the prompts (any kind core asks,
+// shown from its own text), the requests sent to the shell, and which input an error of core
+// names.
 //
 // No DOM and no IPC: enrol.js dispatches the user's actions and the shell's events (their
 // `type` is the action's) and draws the state it gets back. The wizard states no rule of its
-// own: what is typed is sent as typed, and core's refusals are shown where their `field` says.
+// own: what is typed is sent as typed, and core's refusals are shown where their `field` says
+// (or, for a few kinds that name none, ERROR_FIELDS), with the hint for their kind (format.js).
 
-import { accountName } from './format.js';
+import { accountName, hintFor, sentences } from './format.js';
 
 /**
  * @typedef {"pool" | "user" | "running" | "prompt" | "done" | "failed"} Phase
+ * @typedef {import('./ipc.js').AuthFlow} AuthFlow
  * @typedef {import('./ipc.js').CommandError} CommandError
  * @typedef {import('./ipc.js').AccountName} AccountName
  * @typedef {import('./ipc.js').AccountRow} AccountRow
@@ -22,8 +25,8 @@ import { accountName } from './format.js';
  * The step machine. For each phase, the actions it accepts and the phase each leads to; an
  * action its phase does not list is ignored (an event of a run that already ended, a second
  * "start" while one runs). The shell's events are actions of the same name: step, warning,
- * prompt, done, failed; an event type this page does not know is in no phase, so it changes
- * nothing.
+ * note, prompt, done, failed; an event type this page does not know is in no phase, so it
+ * changes nothing.
  *
  * - open, resume: a new enrolment (from the pool), or finishing a pending account (its user
  *   step only); closed: the view went away.
@@ -37,11 +40,12 @@ export const MACHINE = {
   pool: { open: 'pool', resume: 'user', closed: 'pool', next: 'user' },
   user: { open: 'pool', resume: 'user', closed: 'pool', back: 'pool', started: 'running', refused: 'user' },
   running: {
-    step: 'running', warning: 'running', prompt: 'prompt', done: 'done', failed: 'failed', cancelled: 'failed',
+    step: 'running', warning: 'running', note: 'running', prompt: 'prompt', done: 'done', failed: 'failed',
+    cancelled: 'failed',
   },
   prompt: {
-    step: 'prompt', warning: 'prompt', prompt: 'prompt', answered: 'running', done: 'done', failed: 'failed',
-    cancelled: 'failed',
+    step: 'prompt', warning: 'prompt', note: 'prompt', prompt: 'prompt', answered: 'running', done: 'done',
+    failed: 'failed', cancelled: 'failed',
   },
   done: { open: 'pool', resume: 'user', closed: 'pool' },
   failed: { open: 'pool', resume: 'user', closed: 'pool', retry: 'user', started: 'running', refused: 'failed' },
@@ -80,24 +84,50 @@ export const STEPS = [
   { name: 'signin-test', label: 'Test sign-in', when: 'prove' },
 ];
 
+/** The step of the test sign-in: a run that asked for it and ends "done" without it failed it. */
+const PROOF_STEP = 'signin-test';
+
 /** The steps after which a new password sent to Cognito is the user's password. */
 const TAKES_NEW_PASSWORD = ['signin', 'respond'];
 
 /**
  * How the prompts this page knows are worded; any other kind is shown with core's `text`.
- * `secret` is only the fallback for a shell that does not say.
+ * `coreText`: the title is core's `text`, which carries what only core knows (why the last
+ * new password was refused, which attribute, what moving from another app does); `title` is
+ * then only for a shell that sends none. `secret` is only the fallback for a shell that does
+ * not say.
  */
 export const PROMPTS = {
   new_password: {
     title: 'Cognito asks for a new password for this user.',
+    coreText: true,
     label: 'New password',
     secret: true,
     autocomplete: 'new-password',
     inputMode: 'text',
     confirm: true,
   },
+  attribute: {
+    title: 'Cognito needs a detail of this user before the first sign-in.',
+    coreText: true,
+    label: 'Attribute value',
+    secret: false,
+    autocomplete: 'off',
+    inputMode: 'text',
+    confirm: false,
+  },
+  other_app_code: {
+    title: 'This user already has an authenticator app: enter its current code to move to CogAuth.',
+    coreText: true,
+    label: 'Current code from the other authenticator app',
+    secret: false,
+    autocomplete: 'one-time-code',
+    inputMode: 'numeric',
+    confirm: false,
+  },
   mfa_code: {
     title: 'Cognito sent a code by SMS or e-mail.',
+    coreText: false,
     label: 'Code sent by SMS/e-mail',
     secret: false,
     autocomplete: 'one-time-code',
@@ -106,6 +136,7 @@ export const PROMPTS = {
   },
   client_secret: {
     title: 'This app client has a secret, and Cognito needs it.',
+    coreText: false,
     label: 'App client secret',
     secret: true,
     autocomplete: 'off',
@@ -133,7 +164,23 @@ export const FIELDS = {
   password: { input: 'wiz-password', phase: 'user', resume: 'wiz-password' },
   issuer: { input: 'wiz-issuer', phase: 'user' },
   label: { input: 'wiz-label', phase: 'user' },
+  flow: { input: 'wiz-flow', phase: 'user', resume: 'wiz-flow' },
 };
+
+/**
+ * The input (a FIELDS key) an error of core is about when it names none itself (`field`):
+ * "Retry" goes there and shows the message, with its hint (format.js's HINTS), next to it.
+ * @type {Record<string, string>}
+ */
+export const ERROR_FIELDS = {
+  flow_not_enabled: 'flow',
+  client_secret_required: 'client_secret',
+  client_not_found: 'client_id',
+  pool_mismatch: 'user_pool_id',
+};
+
+/** The error kind that means the user has another authenticator app (moving is offered). */
+const ALREADY_ENROLLED = 'already_enrolled';
 
 /**
  * @typedef {object} Step
@@ -158,13 +205,16 @@ export const FIELDS = {
 /**
  * @typedef {object} Refusal
  * @property {string} message
+ * @property {string} hint          What to do about it ('' for none).
  * @property {string | null} input  The input it is shown next to, or null: on the form.
  */
 
 /**
  * @typedef {object} Failure
+ * @property {string} kind                The run's error kind (what the failure view offers).
  * @property {string} message
- * @property {string | null} field
+ * @property {string} hint                What to do about it ('' for none).
+ * @property {string | null} field        The FIELDS key of the input it is about.
  * @property {string | null} resumableId  The account left pending, which "Resume" continues.
  */
 
@@ -180,12 +230,16 @@ export const FIELDS = {
  * @property {boolean} prove
  * @property {Step[]} steps
  * @property {string[]} warnings
+ * @property {string} note                   What the flow is doing while the user waits; ''
+ *                                           once the next step came or the run ended.
  * @property {PromptModel | null} prompt
  * @property {string} newPassword            Sent to Cognito; it becomes the user's password
  *                                           once a sign-in step succeeds.
  * @property {Refusal | null} refusal
  * @property {Failure | null} failure
  * @property {AccountName | null} enrolled
+ * @property {boolean} proofFailed           Enrolled, and the test sign-in at the end failed
+ *                                           (the shell's warning says why; see proofFailed).
  */
 
 /** @type {EnrollDefaults} */
@@ -199,11 +253,13 @@ function freshRun(steps) {
   return {
     steps,
     warnings: [],
+    note: '',
     prompt: null,
     newPassword: '',
     refusal: null,
     failure: null,
     enrolled: null,
+    proofFailed: false,
   };
 }
 
@@ -255,11 +311,18 @@ export function reduce(state, action) {
       return state.mode === 'resume' ? state : { ...state, phase, refusal: null };
     case 'refused': {
       const error = /** @type {CommandError} */ (action.error);
+      const hint = hintFor(error.kind);
       if (state.phase === 'failed') {
-        return { ...state, failure: { ...(state.failure ?? failureOf(error, false, null)), message: error.message } };
+        // A refused "Resume" or move: the run's failure stays (what it offers), with this answer.
+        const failure = state.failure ?? failureOf(error, false, null);
+        return { ...state, failure: { ...failure, message: error.message, hint } };
       }
-      const target = fieldTarget(error.field, state.mode);
-      return { ...state, phase: target?.phase ?? phase, refusal: { message: error.message, input: target?.input ?? null } };
+      const target = fieldTarget(errorField(error), state.mode);
+      return {
+        ...state,
+        phase: target?.phase ?? phase,
+        refusal: { message: error.message, hint, input: target?.input ?? null },
+      };
     }
     case 'started':
       return {
@@ -274,10 +337,13 @@ export function reduce(state, action) {
         ...state,
         phase,
         steps: withStepDone(state.steps, String(action.step), String(action.text ?? '')),
+        note: '',
         newPassword: TAKES_NEW_PASSWORD.includes(action.step) ? '' : state.newPassword,
       };
     case 'warning':
       return { ...state, phase, warnings: [...state.warnings, String(action.text)] };
+    case 'note':
+      return { ...state, phase, note: String(action.text ?? '') };
     case 'prompt':
       return { ...state, phase, prompt: promptModel(action) };
     case 'answered': {
@@ -291,12 +357,26 @@ export function reduce(state, action) {
         newPassword: answered?.kind === 'new_password' ? String(action.value) : state.newPassword,
       };
     }
-    case 'done':
-      return { ...state, phase, prompt: null, steps: settled(state.steps, false), enrolled: action.account };
+    case 'done': {
+      // Enrolled; when the test sign-in was asked for and never reported, it failed (the
+      // shell said why in a warning just before): its step is shown stopped.
+      const failedProof = proofFailed(state);
+      const steps = settled(state.steps, false);
+      return {
+        ...state,
+        phase,
+        note: '',
+        prompt: null,
+        steps: failedProof ? withStepStopped(steps, PROOF_STEP) : steps,
+        enrolled: action.account,
+        proofFailed: failedProof,
+      };
+    }
     case 'failed':
       return {
         ...state,
         phase,
+        note: '',
         prompt: null,
         steps: settled(state.steps, true),
         failure: failureOf(action.error, Boolean(action.resumable), action.account_id ?? null),
@@ -306,16 +386,22 @@ export function reduce(state, action) {
         ...state,
         phase,
         run: state.run + 1,
+        note: '',
         prompt: null,
         steps: settled(state.steps, true),
         failure: failureOf({ kind: 'cancelled', message: 'The enrolment was cancelled.' }, false, null),
       };
     case 'retry': {
-      const target = fieldTarget(state.failure?.field, state.mode);
+      // Back to the input the failure is about, or to the user step; the message goes along
+      // when it has an input or a hint (what to change), else the form starts clean.
+      const failure = state.failure;
+      const target = fieldTarget(failure?.field, state.mode);
       return {
         ...state,
         phase: target?.phase ?? phase,
-        refusal: target && state.failure ? { message: state.failure.message, input: target.input } : null,
+        refusal: failure && (target || failure.hint)
+          ? { message: failure.message, hint: failure.hint, input: target?.input ?? null }
+          : null,
       };
     }
     default:
@@ -331,10 +417,51 @@ export function reduce(state, action) {
  */
 function failureOf(error, resumable, accountId) {
   return {
+    kind: error.kind,
     message: error.message,
-    field: error.field ?? null,
+    hint: hintFor(error.kind),
+    field: errorField(error),
     resumableId: resumable ? accountId : null,
   };
+}
+
+/**
+ * The FIELDS key of the input an error is about: the one core names, else its kind's.
+ * @param {CommandError} error
+ * @returns {string | null}
+ */
+export function errorField(error) {
+  if (error.field) return error.field;
+  return Object.hasOwn(ERROR_FIELDS, error.kind) ? ERROR_FIELDS[error.kind] : null;
+}
+
+/**
+ * A message and its hint as one text: the message's sentence ended (core's may not be), then
+ * the hint.
+ * @param {string} message
+ * @param {string} hint
+ */
+export function withHint(message, hint) {
+  return sentences(message, hint);
+}
+
+/**
+ * Whether the failure view offers to move the user to CogAuth: a new enrolment refused
+ * because the user already has another authenticator app.
+ * @param {WizardState} state
+ */
+export function offersMove(state) {
+  return state.phase === 'failed' && state.mode === 'new' && state.failure?.kind === ALREADY_ENROLLED;
+}
+
+/**
+ * Whether a run ending "done" now failed its test sign-in: it asked for one (`prove`) and the
+ * shell never reported the step done. The shell reports a failed proof as a warning followed by
+ * "done" (the account is enrolled and active); a proof that succeeded always reports its step.
+ * @param {WizardState} state
+ */
+export function proofFailed(state) {
+  return state.prove && !state.steps.some((step) => step.name === PROOF_STEP && step.status === 'done');
 }
 
 /**
@@ -419,6 +546,16 @@ export function settled(steps, stopped) {
   return steps.map((step) => (step.status === 'current' ? { ...step, status: stopped ? 'stopped' : '' } : step));
 }
 
+/**
+ * The steps with `name` marked stopped (the one that failed).
+ * @param {Step[]} steps
+ * @param {string} name
+ * @returns {Step[]}
+ */
+function withStepStopped(steps, name) {
+  return steps.map((step) => (step.name === name ? { ...step, hidden: false, status: 'stopped' } : step));
+}
+
 /** What a step's status is called for screen readers. */
 export const STATUS_TEXTS = { '': '', current: 'in progress', done: 'done', stopped: 'stopped' };
 
@@ -447,9 +584,12 @@ export function promptModel(event) {
     };
   }
   const sentBy = CODE_SENT_BY[event.challenge ?? ''];
+  let title = known.title;
+  if (known.coreText && event.text) title = event.text;
+  else if (kind === 'mfa_code' && sentBy) title = `Cognito sent a code ${sentBy}.`;
   return {
     kind,
-    title: kind === 'mfa_code' && sentBy ? `Cognito sent a code ${sentBy}.` : known.title,
+    title,
     label: known.label,
     secret,
     autocomplete: known.autocomplete,
@@ -486,6 +626,7 @@ export function promptErrors(prompt, value, again) {
  * @property {string} label
  * @property {string} flow
  * @property {boolean} prove
+ * @property {boolean} replace_existing  Move a user who has another authenticator app.
  */
 
 /**
@@ -503,10 +644,11 @@ export function startRequest(form) {
     endpoint: form.endpoint === '' ? null : form.endpoint,
     username: form.username,
     password: form.password,
-    flow: /** @type {"srp" | "password"} */ (form.flow),
+    flow: /** @type {AuthFlow} */ (form.flow),
     issuer: form.issuer,
     label: form.label,
     prove: form.prove,
+    replace_existing: form.replace_existing,
   };
 }
 
@@ -524,7 +666,7 @@ export function resumeRequest(id, form, mode) {
     id,
     password: form.password,
     client_secret: secret === '' ? null : secret,
-    flow: /** @type {"srp" | "password"} */ (form.flow),
+    flow: /** @type {AuthFlow} */ (form.flow),
     prove: form.prove,
   };
 }
@@ -608,7 +750,9 @@ export function demoForm(demo) {
 /**
  * The sentence shown once enrolled.
  * @param {AccountName} account
+ * @param {boolean} [proofFailed]  The test sign-in at the end failed (its warning is above).
  */
-export function enrolledMessage(account) {
-  return `${accountName(account)} is enrolled: Cognito now asks for a code from CogAuth at every sign-in.`;
+export function enrolledMessage(account, proofFailed = false) {
+  const enrolled = `${accountName(account)} is enrolled: Cognito now asks for a code from CogAuth at every sign-in.`;
+  return proofFailed ? `${enrolled} Only the test sign-in failed; see the warning above.` : enrolled;
 }

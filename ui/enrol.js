@@ -1,7 +1,8 @@
 // The Cognito enrolment wizard on screen: the user pool (step 1), the user (step 2), then the
-// live steps of the enrolment as the shell reports them, with a form whenever Cognito asks for
-// something (a new password, a code sent by SMS or e-mail, the app client's secret, or any
-// other question core words itself).
+// live steps of the enrolment as the shell reports them, with a note of what the flow is doing
+// while the user waits, and a form whenever Cognito asks for something (a new password, a
+// required attribute, the code of the authenticator app the user moves from, a code sent by
+// SMS or e-mail, the app client's secret, or any other question core words itself).
 //
 // The wizard's state lives in enrol-state.js: a step machine given as a table, one reducer,
 // unit-tested. This module dispatches the user's actions and the shell's events to it, draws
@@ -11,9 +12,15 @@
 // The shell runs the enrolment. This view starts it (enroll_start, or enroll_resume for a
 // pending account), then waits for its events one at a time (enroll_next_event, a long poll)
 // until "done" or "failed". The password stays in its field while the view is open, so that
-// "Resume" after a failure can use it again; it is cleared when the view closes. Going back
-// (Esc, the Back button) while an enrolment runs cancels it first, and the view stays to show
-// how it ended; another view cannot be opened meanwhile.
+// "Resume" after a failure can use it again, and so can "Move this user to CogAuth" after a
+// refusal because the user has another authenticator app (the same request, with the opt-in
+// ticked); it is cleared when the view closes. Going back (Esc, the Back button) while an
+// enrolment runs cancels it first, and the view stays to show how it ended; another view
+// cannot be opened meanwhile.
+//
+// A failure of the test sign-in after the account became active is reported by the shell as a
+// warning followed by "done": the account is shown enrolled, with the warning above it
+// (enrol-state.js's proofFailed).
 
 import {
   enrollAnswer, enrollCancel, enrollDefaults, enrollNextEvent, enrollResume, enrollStart,
@@ -24,8 +31,8 @@ import {
 } from './dom.js';
 import {
   clientSecretNote, demoForm, enrolledMessage, initialState, isRunning, MODE_TEXTS, NO_DEFAULTS,
-  passwordTakenBy, poolChoices, poolFields, promptErrors, reduce, resumeForm, resumeRequest,
-  RUN_TITLES, SCREENS, startRequest, STATUS_TEXTS,
+  offersMove, passwordTakenBy, poolChoices, poolFields, promptErrors, reduce, resumeForm,
+  resumeRequest, RUN_TITLES, SCREENS, startRequest, STATUS_TEXTS, withHint,
 } from './enrol-state.js';
 import { accountName } from './format.js';
 import { showReveal } from './dialogs.js';
@@ -55,6 +62,7 @@ const el = {
   label: inputById('wiz-label'),
   flow: /** @type {HTMLSelectElement} */ (byId('wiz-flow')),
   prove: inputById('wiz-prove'),
+  replace: inputById('wiz-replace'),
   startError: byId('wiz-start-error'),
   back: /** @type {HTMLButtonElement} */ (byId('wiz-back')),
   start: /** @type {HTMLButtonElement} */ (byId('wiz-start')),
@@ -62,6 +70,7 @@ const el = {
   runTitle: byId('wiz-run-title'),
   steps: byId('wiz-steps'),
   warnings: byId('wiz-warnings'),
+  note: byId('wiz-note'),
   prompt: /** @type {HTMLFormElement} */ (byId('wiz-prompt')),
   promptTitle: byId('wiz-prompt-title'),
   promptLabel: byId('wiz-prompt-label'),
@@ -73,6 +82,7 @@ const el = {
   failed: byId('wiz-failed'),
   error: byId('wiz-error'),
   retry: byId('wiz-retry'),
+  move: /** @type {HTMLButtonElement} */ (byId('wiz-move')),
   resume: /** @type {HTMLButtonElement} */ (byId('wiz-resume')),
   result: byId('wiz-result'),
   resultMessage: byId('wiz-result-message'),
@@ -136,16 +146,19 @@ function render(before) {
       return item;
     }));
   }
+  // A polite live region: screen readers read the note as it changes.
+  setText(el.note, state.note);
   if (state.prompt !== before.prompt) renderPrompt();
   setHidden(el.cancel, !isRunning(state));
 
   const failure = state.phase === 'failed' ? state.failure : null;
   setHidden(el.failed, !failure);
-  setFormError(el.error, failure?.message ?? '');
+  setFormError(el.error, failure ? withHint(failure.message, failure.hint) : '');
   setHidden(el.resume, !failure?.resumableId);
+  setHidden(el.move, !offersMove(state));
 
   setHidden(el.result, state.phase !== 'done');
-  setText(el.resultMessage, state.enrolled ? enrolledMessage(state.enrolled) : '');
+  setText(el.resultMessage, state.enrolled ? enrolledMessage(state.enrolled, state.proofFailed) : '');
 }
 
 /** Core's refusal, next to the input it names or on the user form. */
@@ -154,8 +167,11 @@ function renderRefusal() {
   clearErrors(el.userForm);
   const refusal = state.refusal;
   if (!refusal) return;
-  if (refusal.input) setFieldError(refusal.input, refusal.message);
-  else setFormError(el.startError, refusal.message);
+  const text = withHint(refusal.message, refusal.hint);
+  // Core asks for the client secret of a pool remembered without one: show its field.
+  if (refusal.input === el.resumeSecret.id) setHidden(el.resumeSecretField, false);
+  if (refusal.input) setFieldError(refusal.input, text);
+  else setFormError(el.startError, text);
 }
 
 function renderSteps() {
@@ -242,6 +258,7 @@ function readForm() {
     label: el.label.value,
     flow: el.flow.value,
     prove: el.prove.checked,
+    replace_existing: el.replace.checked,
   };
 }
 
@@ -349,6 +366,16 @@ async function start() {
   begin(form.prove, Boolean(resuming));
 }
 
+/**
+ * "Move this user to CogAuth" after a refusal because the user has another authenticator app:
+ * the opt-in ticked, the same form started again (the password is still in it).
+ */
+async function moveUser() {
+  if (!offersMove(state)) return;
+  el.replace.checked = true;
+  await start();
+}
+
 /** "Resume" after a failure: the same password and options, for the account left pending. */
 async function resumeAfterFailure() {
   const id = state.failure?.resumableId;
@@ -389,7 +416,8 @@ async function begin(prove, resumed) {
 }
 
 /**
- * One event of the shell. An event this page does not know (a newer shell) changes nothing.
+ * One event of the shell. An event this page does not know (a newer shell) changes nothing. A
+ * note needs no announcement: it is shown in a live region.
  * @param {import('./ipc.js').EnrollEvent} event
  */
 function onEvent(event) {
@@ -505,6 +533,7 @@ export function initEnrol(enrolHooks) {
     focusRefusal(el.password);
   });
   el.resume.addEventListener('click', () => whileBusy(el.resume, resumeAfterFailure));
+  el.move.addEventListener('click', () => whileBusy(el.move, moveUser));
   byId('wiz-reveal').addEventListener('click', () => {
     const account = state.enrolled;
     if (account) showReveal(account.id, accountName(account));

@@ -35,6 +35,8 @@
  * @property {string} region
  * @property {string} user_pool_id
  * @property {string} username
+ * @property {number} [clock_ahead]  Seconds this computer's clock was ahead of Cognito's
+ *   (negative: behind) when a code was last sent; absent until one was.
  */
 
 /**
@@ -143,6 +145,12 @@
  */
 
 /**
+ * How the password is proven: SRP, the plain password (USER_PASSWORD_AUTH), or choice-based
+ * sign-in (USER_AUTH) answered with SRP.
+ * @typedef {"srp"|"password"|"user_auth"} AuthFlow
+ */
+
+/**
  * @typedef {object} EnrollRequest
  * @property {string} region
  * @property {string} user_pool_id
@@ -151,10 +159,12 @@
  * @property {string|null} endpoint
  * @property {string} username
  * @property {string} password
- * @property {"srp"|"password"} flow
+ * @property {AuthFlow} flow
  * @property {string} issuer      As typed; "" is core's default (EnrollDefaults.default_issuer).
  * @property {string} label       As typed; "" is core's default (the username).
  * @property {boolean} prove      Sign in once more with a fresh code at the end.
+ * @property {boolean} replace_existing  Move a user who already has another authenticator app
+ *   to CogAuth (that app's current code is asked; its codes stop working).
  */
 
 /**
@@ -162,16 +172,22 @@
  * @property {string} id          The pending account.
  * @property {string} password
  * @property {string|null} client_secret
- * @property {"srp"|"password"} flow
+ * @property {AuthFlow} flow
  * @property {boolean} prove
  */
 
 /**
- * One event of a running enrolment. A prompt's `prompt` is core's name for the question
- * ("new_password", "mfa_code", "client_secret", or a kind this page does not know), `text`
- * the question for the user, and `secret` whether the answer is typed hidden.
+ * One event of a running enrolment. A note says what the flow is doing while the user waits
+ * ("waiting 12 s for a fresh code"). A prompt's `prompt` is core's name for the question
+ * ("new_password", again with a `text` saying why the last one was refused; "attribute", a user
+ * attribute the pool requires, named in `text`; "other_app_code", the current code of the
+ * authenticator app the user is moving from; "mfa_code"; "client_secret"; or a kind this page
+ * does not know), `text` the question for the user, and `secret` whether the answer is typed
+ * hidden. When only the test sign-in at the end failed (the account is enrolled and active),
+ * a warning saying so comes before "done".
  * @typedef {{type: "step", step: string, text: string}
  *   | {type: "warning", text: string}
+ *   | {type: "note", text: string}
  *   | {type: "prompt", prompt: string, challenge: string|null, text: string, secret: boolean}
  *   | {type: "done", account: AccountName}
  *   | {type: "failed", error: CommandError, resumable: boolean, account_id: string|null}

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-  activeAfter, backupReminder, coalesced, copyRefusal, countdown, dropIndex, dropsAfter,
+  activeAfter, backupReminder, clockNote, coalesced, copyRefusal, countdown, dropIndex, dropsAfter,
   EXPIRY_MARGIN_MS, IDLE_REFRESH_MS, inOrder, keyMoveIndex, listPlaceholder, markDeleted,
-  matchesSearch, MIN_REFRESH_MS, moveAnchor, moved, navigate, neighbourAfterDelete, NO_CODE,
+  matchesSearch, MAX_CLOCK_SKEW_SECONDS, MIN_REFRESH_MS, moveAnchor, moved, navigate, neighbourAfterDelete, NO_CODE,
   nextRefreshDelay, nextTickDelay, problemModel, rowModel, rowsToTick, searchKey, searchSummary,
   searchTerms, unmarkDeleted, wallClockMarks, withoutDeleted,
 } from '../../ui/accounts-state.js';
@@ -85,6 +85,36 @@ describe('what a row shows', () => {
     assert.deepEqual(model.show, { hotpNext: false, finish: true, reveal: false });
     assert.equal(rowModel({ ...pending, cognito: null, pending_reason: undefined }, '').show.finish, false);
     assert.equal(rowModel({ ...pending, pending_reason: undefined }, '').note, 'Enrolment not finished.');
+  });
+
+  test('a Cognito account whose codes came from a clock far from Cognito\'s says so', () => {
+    const cognito = (clockAhead) => ({
+      ...totp('c', 'Cognito', 'demo'),
+      cognito: { region: 'eu-west-1', user_pool_id: 'eu-west-1_A', username: 'demo', clock_ahead: clockAhead },
+    });
+    const ahead = rowModel(cognito(47), '');
+    assert.equal(ahead.note, 'This computer\'s clock is 47 s ahead of Cognito\'s; fix the system time.');
+    assert.equal(ahead.label, 'Cognito (demo), code 287 082; This computer\'s clock is 47 s ahead of Cognito\'s; fix the system time.');
+    assert.equal(ahead.hasCode, true, 'the code is still shown');
+    assert.equal(rowModel(cognito(-90), '').note, 'This computer\'s clock is 90 s behind Cognito\'s; fix the system time.');
+    assert.equal(rowModel(cognito(MAX_CLOCK_SKEW_SECONDS), '').note, '', 'up to the limit: nothing');
+    assert.equal(rowModel(cognito(-MAX_CLOCK_SKEW_SECONDS), '').note, '');
+    assert.match(rowModel(cognito(MAX_CLOCK_SKEW_SECONDS + 1), '').note, /16 s ahead/);
+    assert.equal(rowModel(cognito(3), '').label, 'Cognito (demo), code 287 082');
+    const unknown = { ...totp('c', 'Cognito', 'demo'), cognito: { region: 'eu-west-1', user_pool_id: 'eu-west-1_A', username: 'demo' } };
+    assert.equal(rowModel(unknown, '').note, '', 'not measured yet');
+    const pending = { ...cognito(-20), state: 'pending', pending_reason: 'not verified' };
+    assert.equal(rowModel(pending, '').note,
+      'Enrolment not finished: not verified. This computer\'s clock is 20 s behind Cognito\'s; fix the system time.');
+  });
+
+  test('the clock limit is core\'s MAX_CLOCK_SKEW', () => {
+    assert.equal(MAX_CLOCK_SKEW_SECONDS, 15);
+    assert.equal(clockNote(null), '');
+    assert.equal(clockNote(undefined), '');
+    assert.equal(clockNote(Number.NaN), '');
+    assert.equal(clockNote(15), '');
+    assert.equal(clockNote(-16), 'This computer\'s clock is 16 s behind Cognito\'s; fix the system time.');
   });
 
   test('copying: HOTP always can, a time-based account only with a code', () => {

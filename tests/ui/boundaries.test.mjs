@@ -91,6 +91,18 @@ test('every input a refusal can name has its error line', () => {
   }
 });
 
+test('the enrolment wizard offers core\'s sign-in methods, the move opt-in off, and a live note', () => {
+  const select = html.match(/<select id="wiz-flow"[^>]*>([\s\S]*?)<\/select>/)?.[1] ?? '';
+  assert.deepEqual([...select.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]), ['srp', 'password', 'user_auth']);
+  assert.match(select, /<option value="srp" selected>/, 'SRP by default');
+  const replace = html.match(/<input id="wiz-replace"[^>]*>/)?.[0] ?? '';
+  assert.match(replace, /type="checkbox"/);
+  assert.doesNotMatch(replace, /\schecked/, 'moving a user from another app is opt-in');
+  assert.match(html, /<div class="check wiz-new-only">\s*<input id="wiz-replace"/, 'only for a new enrolment');
+  assert.match(html, /<label for="wiz-replace">This user already has an authenticator app: move it to CogAuth \(that app's codes stop working\)<\/label>/);
+  assert.match(html, /id="wiz-note"[^>]*role="status"[^>]*aria-live="polite"/);
+});
+
 test('the import picker takes the pictures core reads and any export', () => {
   const accept = html.match(/id="import-file"[^>]*accept="([^"]+)"/)?.[1]?.split(',') ?? [];
   for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/bmp', 'image/tiff', '.png', '.jpg', '.webp', '.bmp', '.tif', '.tiff', '.json', '.txt', '.2fas', '.csv', '.xml']) {
