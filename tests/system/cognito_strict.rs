@@ -501,7 +501,7 @@ fn expired_sessions_sign_in_again_once_and_name_the_phase() {
     drop((pool, sandbox));
 
     // Every Verify delayed: the second sign-in's session expires too.
-    let (pool, sandbox, run) = enroll_with_short_sessions(&delayed("VerifySoftwareToken", ""));
+    let (_pool, sandbox, run) = enroll_with_short_sessions(&delayed("VerifySoftwareToken", ""));
     assert_eq!(run.code, 5, "{}", run.stderr);
     let error = run.error_json();
     assert_eq!(error["error"]["kind"], "session_expired");

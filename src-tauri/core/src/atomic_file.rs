@@ -9,7 +9,7 @@
 //! /tmp), nobody can make us write the secret through their link or into their file. A name
 //! that exists already is skipped for another.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -133,7 +133,7 @@ fn private_options() -> OpenOptions {
 
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
+    fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(not(unix))]

@@ -144,13 +144,13 @@ impl KeyringStore {
                 }
             }
         };
-        let entry = if self.label_items {
-            // The label is what keychain browsers (Seahorse, Keychain Access) show.
-            let label = format!("CogAuth secret of account {id}");
-            let modifiers = HashMap::from([("label", label.as_str())]);
-            Entry::new_in_store_with_modifiers(&store, &self.service, id.as_str(), &modifiers)
-        } else {
-            Entry::new_in_store(&store, &self.service, id.as_str())
+        let entry = match (self.label_items, ITEM_LABEL) {
+            (true, ItemLabel::Modifier(key)) => {
+                let label = item_label(id);
+                let modifiers = HashMap::from([(key, label.as_str())]);
+                Entry::new_in_store_with_modifiers(&store, &self.service, id.as_str(), &modifiers)
+            }
+            _ => Entry::new_in_store(&store, &self.service, id.as_str()),
         };
         entry.map_err(|e| self.map_error(e, id))
     }
@@ -198,6 +198,41 @@ fn classify_platform_failure(detail: String) -> KeychainError {
     }
 }
 
+/// The name keychain browsers (Seahorse, Credential Manager) show for an item.
+fn item_label(id: &AccountId) -> String {
+    format!("CogAuth secret of account {id}")
+}
+
+/// How a platform's store takes an item's readable name: each store accepts only its own
+/// documented keys, and refuses any other ("unknown key"). Each platform builds one variant.
+#[allow(dead_code)]
+enum ItemLabel {
+    /// A modifier when the entry is made (Secret Service: `label`).
+    Modifier(&'static str),
+    /// An attribute set once the credential exists (Windows Credential Manager: `comment`;
+    /// its entries take only `target` and `persistence` modifiers).
+    Attribute(&'static str),
+    /// None (the macOS keychain store takes only a `keychain` modifier; Keychain Access shows
+    /// the service and the account id).
+    Unnamed,
+}
+
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+const ITEM_LABEL: ItemLabel = ItemLabel::Modifier("label");
+#[cfg(target_os = "windows")]
+const ITEM_LABEL: ItemLabel = ItemLabel::Attribute("comment");
+#[cfg(not(any(
+    all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    ),
+    target_os = "windows"
+)))]
+const ITEM_LABEL: ItemLabel = ItemLabel::Unnamed;
+
 #[cfg(all(
     unix,
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
@@ -224,9 +259,16 @@ fn platform_store() -> Result<Arc<CredentialStore>, KeyringError> {
 impl SecretStore for KeyringStore {
     fn put(&self, id: &AccountId, secret: &Secret) -> Result<(), KeychainError> {
         let encoded = secret.to_base32();
-        self.entry(id)?
+        let entry = self.entry(id)?;
+        entry
             .set_password(&encoded)
-            .map_err(|e| self.map_error(e, id))
+            .map_err(|e| self.map_error(e, id))?;
+        if let (true, ItemLabel::Attribute(key)) = (self.label_items, ITEM_LABEL) {
+            // Only a name for browsing the keychain: the secret is stored either way.
+            let label = item_label(id);
+            let _ = entry.update_attributes(&HashMap::from([(key, label.as_str())]));
+        }
+        Ok(())
     }
 
     fn get(&self, id: &AccountId) -> Result<Secret, KeychainError> {
@@ -252,7 +294,7 @@ impl SecretStore for KeyringStore {
     /// [`get`]: SecretStore::get
     fn get_many(&self, ids: &[AccountId]) -> Vec<Result<Secret, KeychainError>> {
         let batch = match &self.batch {
-            Some(batch) if ids.len() >= batch::MIN_BATCH => batch,
+            Some(batch) if ids.len() >= MIN_BATCH => batch,
             _ => return ids.iter().map(|id| self.get(id)).collect(),
         };
         match batch.read(&self.service, ids) {
@@ -308,8 +350,20 @@ impl KeyringStore {
     }
 }
 
+/// Below this many ids, reading item by item over the store's own connection is cheaper than
+/// opening the batch's connection and session.
+const MIN_BATCH: usize = 2;
+
 /// What the batch decided for one wanted id, from the usernames of the service's items.
+/// (The matching is tested on every platform; only the Secret Service has a batch reader.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    not(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )),
+    allow(dead_code)
+)]
 enum Slot {
     /// Exactly one item carries this id: the item at this position.
     One(usize),
@@ -323,6 +377,13 @@ enum Slot {
 /// Matches wanted ids to items by their `username` attribute. `usernames[i]` is item `i`'s,
 /// `None` where it could not be read; `unseen_items` says that the search also found items
 /// whose attributes are out of reach (locked ones).
+#[cfg_attr(
+    not(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )),
+    allow(dead_code)
+)]
 fn match_ids(ids: &[AccountId], usernames: &[Option<String>], unseen_items: bool) -> Vec<Slot> {
     let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
     for (position, username) in usernames.iter().enumerate() {
@@ -359,10 +420,6 @@ mod batch {
     use zeroize::Zeroizing;
 
     use super::{AccountId, Slot, match_ids};
-
-    /// Below this many ids, reading item by item over the store's own connection is cheaper
-    /// than opening the batch's connection and session.
-    pub(super) const MIN_BATCH: usize = 2;
 
     /// The batch's answer for one wanted id.
     pub(super) enum Answer {
@@ -463,8 +520,8 @@ mod batch {
 
     use super::AccountId;
 
-    pub(super) const MIN_BATCH: usize = usize::MAX;
-
+    /// The same answers as the Secret Service batch's; never given here.
+    #[allow(dead_code)]
     pub(super) enum Answer {
         Secret(Zeroizing<Vec<u8>>),
         Missing,
