@@ -1,9 +1,11 @@
 //! The CLI contract of DESIGN.md: commands, account naming, output shapes, exit codes
 //! (1 usage, 2 input, 3 not found), one-line errors and `--json` errors.
 
+use std::process::Command;
+
 use serde_json::json;
 
-use crate::support::Sandbox;
+use crate::support::{Run, Sandbox, cogauth_bin};
 
 const PLAIN: &str = include_str!("../fixtures/interop/aegis-fixtures/plain.txt");
 
@@ -323,4 +325,70 @@ fn fail_unknown_ambiguous_and_duplicate_names() {
             .contains("already exists")
     );
     assert_eq!(sandbox.index_text(), before);
+}
+
+/// Completions and man pages come from the CLI's definition: every subcommand `--help` lists
+/// is completed by bash and has its page; neither needs a vault (no HOME, no data folder).
+#[test]
+fn completions_and_man_pages_follow_the_definition_without_a_vault() {
+    let bare = || {
+        let mut command = Command::new(cogauth_bin());
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap());
+        command
+    };
+    let help = Run::from(bare().arg("--help").output().unwrap()).success();
+    let subcommands: Vec<&str> = help
+        .stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .collect();
+    assert!(
+        subcommands.len() >= 14 && subcommands.contains(&"enroll"),
+        "{subcommands:?}"
+    );
+
+    // bash: the script loads, and completing each subcommand's name offers it.
+    let script = Run::from(bare().args(["completions", "bash"]).output().unwrap()).success();
+    for name in &subcommands {
+        let probe = format!(
+            "{}\nCOMP_WORDS=(cogauth {name}); COMP_CWORD=1; _cogauth cogauth {name} cogauth; echo \"${{COMPREPLY[@]}}\"",
+            script.stdout
+        );
+        let out = Command::new("bash").args(["-c", &probe]).output().unwrap();
+        let offered = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            offered.split_whitespace().any(|word| word == *name),
+            "bash does not complete {name}: {offered:?}"
+        );
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let script = Run::from(bare().args(["completions", shell]).output().unwrap()).success();
+        assert!(script.stdout.contains("rename"), "{shell}");
+    }
+    let wrong = Run::from(bare().args(["completions", "tcsh"]).output().unwrap());
+    wrong.fails_with(1);
+
+    // Man pages: one per subcommand and the main one, whose EXIT STATUS is the contract's.
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    Run::from(bare().arg("manpages").arg(&pages).output().unwrap()).success();
+    for name in &subcommands {
+        let page = std::fs::read_to_string(pages.join(format!("cogauth-{name}.1"))).unwrap();
+        assert!(page.starts_with(".ie") || page.contains(".TH"), "{name}");
+    }
+    let main = std::fs::read_to_string(pages.join("cogauth.1")).unwrap();
+    assert!(main.contains(".SH \"EXIT STATUS\"") || main.contains(".SH EXIT STATUS"));
+    for meaning in ["no account matches", "the keychain failed or is locked"] {
+        assert!(main.contains(meaning), "{meaning}");
+    }
+    assert!(
+        !pages.join("cogauth-manpages.1").exists(),
+        "the packagers' command is hidden"
+    );
 }

@@ -11,6 +11,27 @@ use cogauth_core::transfer::{ExportError, ImportError};
 use cogauth_core::{FieldError, OtpError, UriError, VaultError};
 use serde_json::json;
 
+/// Exit code: a bad command line or configuration.
+pub const EXIT_USAGE: u8 = 1;
+/// Exit code: bad input (a URI, a file, a password, a format).
+pub const EXIT_INPUT: u8 = 2;
+/// Exit code: no account matches.
+pub const EXIT_NOT_FOUND: u8 = 3;
+/// Exit code: the keychain failed or is locked.
+pub const EXIT_KEYCHAIN: u8 = 4;
+/// Exit code: Cognito or the network failed.
+pub const EXIT_COGNITO: u8 = 5;
+
+/// The exit codes of the contract and what each means (the man page lists them from here).
+pub const EXIT_CODES: [(u8, &str); 6] = [
+    (0, "success"),
+    (EXIT_USAGE, "usage: a bad command line or configuration"),
+    (EXIT_INPUT, "bad input: a URI, a file or a password"),
+    (EXIT_NOT_FOUND, "no account matches"),
+    (EXIT_KEYCHAIN, "the keychain failed or is locked"),
+    (EXIT_COGNITO, "Cognito or the network failed"),
+];
+
 /// A failure to report: one line on stderr, or `{"error":{"kind","message"}}` with `--json`.
 #[derive(Debug)]
 pub struct CliError {
@@ -25,7 +46,7 @@ impl CliError {
         CliError {
             kind: "usage",
             message: message.into(),
-            exit: 1,
+            exit: EXIT_USAGE,
         }
     }
 
@@ -34,7 +55,7 @@ impl CliError {
         CliError {
             kind: "invalid_input",
             message: message.into(),
-            exit: 2,
+            exit: EXIT_INPUT,
         }
     }
 
@@ -62,10 +83,10 @@ impl CliError {
 /// configuration matter), 4 keychain, 2 anything else about the input or the index.
 fn vault_exit(error: &VaultError) -> u8 {
     match error {
-        VaultError::NotFound(_) => 3,
-        VaultError::NoDataDir => 1,
-        VaultError::Keychain(_) => 4,
-        _ => 2,
+        VaultError::NotFound(_) => EXIT_NOT_FOUND,
+        VaultError::NoDataDir => EXIT_USAGE,
+        VaultError::Keychain(_) => EXIT_KEYCHAIN,
+        _ => EXIT_INPUT,
     }
 }
 
@@ -92,13 +113,13 @@ impl From<CognitoError> for CliError {
             CognitoError::InvalidConfig { .. } => CliError {
                 kind: error.kind(),
                 message: error.to_string(),
-                exit: 1,
+                exit: EXIT_USAGE,
             },
             CognitoError::Input(message) => CliError::input(message),
             CognitoError::NotCognito(_) => CliError {
                 kind: error.kind(),
                 message: error.to_string(),
-                exit: 2,
+                exit: EXIT_INPUT,
             },
             other => CliError {
                 kind: other.kind(),
@@ -106,7 +127,7 @@ impl From<CognitoError> for CliError {
                     Some(hint) => format!("{other} ({hint})"),
                     None => other.to_string(),
                 },
-                exit: 5,
+                exit: EXIT_COGNITO,
             },
         }
     }
@@ -151,7 +172,7 @@ impl From<ImportError> for CliError {
     fn from(error: ImportError) -> Self {
         let kind = error.kind();
         // Vault failures keep the vault's kinds and exit codes (keychain: 4).
-        let exit = error.vault_error().map_or(2, vault_exit);
+        let exit = error.vault_error().map_or(EXIT_INPUT, vault_exit);
         let message = match &error {
             ImportError::PasswordRequired { .. } => {
                 format!("cannot import: {error}: give it on stdin with --password-stdin")
@@ -175,7 +196,7 @@ impl From<BackupError> for CliError {
             other => CliError {
                 kind: other.kind(),
                 message: other.to_string(),
-                exit: 2,
+                exit: EXIT_INPUT,
             },
         }
     }
@@ -199,7 +220,7 @@ impl From<ExportError> for CliError {
             other => CliError {
                 kind: other.kind(),
                 message: format!("cannot export: {other}; nothing was written"),
-                exit: 2,
+                exit: EXIT_INPUT,
             },
         }
     }

@@ -7,6 +7,7 @@
 
 mod cognito;
 mod error;
+mod generate;
 mod render;
 mod stdin;
 mod transfer;
@@ -94,6 +95,17 @@ enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish) on stdout
+    Completions {
+        /// bash, zsh, fish, powershell or elvish
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (cogauth.1, one per subcommand) into DIR (for packagers)
+    #[command(hide = true)]
+    Manpages {
+        /// Folder to write them in (created if missing)
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -149,6 +161,12 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    // These two describe the CLI itself: no vault, no data folder needed.
+    match &cli.command {
+        Command::Completions { shell } => return generate::completions(*shell),
+        Command::Manpages { dir } => return generate::manpages(dir),
+        _ => {}
+    }
     let config = VaultConfig::resolve(cli.data_dir, cli.keyring_service)?;
     let vault = config.open();
     let json = cli.json;
@@ -197,6 +215,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => transfer::import(&vault, args, json),
         Command::Export(args) => transfer::export(&vault, &config.data_dir, args, json),
         Command::BackupStatus => transfer::backup_status(&vault, &config.data_dir, json),
+        Command::Completions { .. } | Command::Manpages { .. } => Ok(()),
     }
 }
 
