@@ -233,6 +233,35 @@ const ITEM_LABEL: ItemLabel = ItemLabel::Attribute("comment");
 )))]
 const ITEM_LABEL: ItemLabel = ItemLabel::Unnamed;
 
+/// Writes the secret's base32 text into its item. Windows' Credential Manager holds at most
+/// 2,560 bytes an item and its store writes a password as UTF-16: the longest secret core
+/// accepts (1,024 bytes, 1,639 base32 characters) would take 3,278 bytes and be refused. There
+/// the text is written as its UTF-8 bytes (1,639) instead; elsewhere as the store's password.
+#[cfg(target_os = "windows")]
+fn write_text(entry: &Entry, text: &str) -> Result<(), KeyringError> {
+    entry.set_secret(text.as_bytes())
+}
+
+/// The stored base32 text's bytes (see [`write_text`]).
+#[cfg(target_os = "windows")]
+fn read_text(entry: &Entry) -> Result<Zeroizing<Vec<u8>>, KeyringError> {
+    entry.get_secret().map(Zeroizing::new)
+}
+
+/// Writes the secret's base32 text into its item (see the Windows version for why it differs).
+#[cfg(not(target_os = "windows"))]
+fn write_text(entry: &Entry, text: &str) -> Result<(), KeyringError> {
+    entry.set_password(text)
+}
+
+/// The stored base32 text's bytes.
+#[cfg(not(target_os = "windows"))]
+fn read_text(entry: &Entry) -> Result<Zeroizing<Vec<u8>>, KeyringError> {
+    entry
+        .get_password()
+        .map(|text| Zeroizing::new(text.into_bytes()))
+}
+
 #[cfg(all(
     unix,
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
@@ -260,9 +289,7 @@ impl SecretStore for KeyringStore {
     fn put(&self, id: &AccountId, secret: &Secret) -> Result<(), KeychainError> {
         let encoded = secret.to_base32();
         let entry = self.entry(id)?;
-        entry
-            .set_password(&encoded)
-            .map_err(|e| self.map_error(e, id))?;
+        write_text(&entry, &encoded).map_err(|e| self.map_error(e, id))?;
         if let (true, ItemLabel::Attribute(key)) = (self.label_items, ITEM_LABEL) {
             // Only a name for browsing the keychain: the secret is stored either way.
             let label = item_label(id);
@@ -272,12 +299,8 @@ impl SecretStore for KeyringStore {
     }
 
     fn get(&self, id: &AccountId) -> Result<Secret, KeychainError> {
-        let text = Zeroizing::new(
-            self.entry(id)?
-                .get_password()
-                .map_err(|e| self.map_error(e, id))?,
-        );
-        self.decode(id, text.as_bytes())
+        let text = read_text(&self.entry(id)?).map_err(|e| self.map_error(e, id))?;
+        self.decode(id, &text)
     }
 
     fn delete(&self, id: &AccountId) -> Result<(), KeychainError> {
