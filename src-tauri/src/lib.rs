@@ -97,12 +97,15 @@ pub fn run() -> tauri::Result<()> {
         .on_window_event(|window, event| {
             if matches!(event, WindowEvent::Destroyed) && window.label() == window::MAIN {
                 window.state::<AppState>().enrolment.abandon();
+                window::in_dock(window.app_handle(), false);
             }
         })
         .setup(move |app| {
             // The window first: the tray (a D-Bus registration) can wait a few milliseconds.
             let hidden = start_hidden || app.state::<AppState>().settings.settings().start_hidden;
-            if !hidden {
+            if hidden {
+                window::in_dock(app.handle(), false);
+            } else {
                 window::show(app.handle());
             }
             tray::create(app.handle())?;

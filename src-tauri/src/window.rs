@@ -10,6 +10,7 @@ pub const MAIN: &str = "main";
 
 /// Shows the main window, creating it from the configuration if it is not open.
 pub fn show(app: &AppHandle) {
+    in_dock(app, true);
     if let Some(window) = app.get_webview_window(MAIN) {
         let _ = window.unminimize();
         let _ = window.show();
@@ -51,6 +52,26 @@ pub fn show(app: &AppHandle) {
         Err(error) => eprintln!("cogauth-app: the window could not be opened: {error}"),
     }
 }
+
+/// macOS: a Dock icon and the app menu while the window is open, the menu-bar icon alone
+/// while the app waits there (what `LSUIElement` in Info.plist would make permanent: a
+/// window without a Dock icon cannot be found with Cmd+Tab). Elsewhere the tray icon is all
+/// there is to switch.
+#[cfg(target_os = "macos")]
+pub fn in_dock(app: &AppHandle, visible: bool) {
+    let policy = if visible {
+        tauri::ActivationPolicy::Regular
+    } else {
+        tauri::ActivationPolicy::Accessory
+    };
+    if let Err(error) = app.set_activation_policy(policy) {
+        eprintln!("cogauth-app: the Dock icon could not be switched: {error}");
+    }
+}
+
+/// macOS only (see there).
+#[cfg(not(target_os = "macos"))]
+pub fn in_dock(_app: &AppHandle, _visible: bool) {}
 
 /// Whether `url` is the app's own page: `tauri://localhost/…` (Linux, macOS) or
 /// `http(s)://tauri.localhost/…` (Windows), where Tauri serves `ui/`.
