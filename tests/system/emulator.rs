@@ -1,11 +1,14 @@
-//! The local Cognito (tests/cognito-emulator) for the system tests: started once per test
-//! binary, reset and re-seeded for each test, stopped when the binary exits. Tests that use it
-//! hold [`Pool`], which serializes them (they share one server).
+//! The local Cognito (tests/cognito-emulator) for the system tests: up to [`SERVERS`]
+//! emulators, each started on first need, reset and re-seeded for each test, stopped when the
+//! binary exits. A test holds one server exclusively through [`Pool`], so that up to
+//! [`SERVERS`] Cognito tests run at once: most of their time is spent waiting for a fresh
+//! TOTP step (a code is accepted once per step), and those waits overlap.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -46,9 +49,33 @@ struct Server {
     _shell: Child,
 }
 
-static SERVER: OnceLock<Mutex<Server>> = OnceLock::new();
+/// How many emulators may run at once (each is one Python process of about 100 MB).
+pub const SERVERS: usize = 4;
 
-fn start() -> Mutex<Server> {
+static SERVER_SLOTS: OnceLock<Vec<Mutex<Option<Server>>>> = OnceLock::new();
+
+/// A free server, started if its slot has none yet; waits while all are taken.
+fn take_server() -> MutexGuard<'static, Option<Server>> {
+    let slots = SERVER_SLOTS.get_or_init(|| (0..SERVERS).map(|_| Mutex::new(None)).collect());
+    loop {
+        for slot in slots {
+            let guard = match slot.try_lock() {
+                Ok(guard) => guard,
+                // A test failed while holding it: the server is reset for the next one anyway.
+                Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => continue,
+            };
+            let mut guard = guard;
+            if guard.is_none() {
+                *guard = Some(start());
+            }
+            return guard;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn start() -> Server {
     // The shell kills the server as soon as our end of its stdin closes (test binary exit).
     let script = format!(
         "'{}' run.py --port 0 --no-seed --quiet & pid=$!; read _ignored; kill $pid",
@@ -67,30 +94,29 @@ fn start() -> Mutex<Server> {
         .read_line(&mut line)
         .expect("emulator line");
     let info: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-    Mutex::new(Server {
+    Server {
         endpoint: info["endpoint"].as_str().expect("endpoint").to_owned(),
         reset_url: info["reset_url"].as_str().expect("reset_url").to_owned(),
         _stop_when_dropped: child.stdin.take().expect("stdin"),
         _shell: child,
-    })
+    }
 }
 
-/// A freshly reset and seeded demo pool, held exclusively by one test.
+/// A freshly reset and seeded demo pool on a server held exclusively by one test.
 pub struct Pool {
-    _exclusive: MutexGuard<'static, Server>,
+    _exclusive: MutexGuard<'static, Option<Server>>,
     pub info: Value,
     pub endpoint: String,
 }
 
 impl Pool {
     pub fn fresh() -> Pool {
-        let guard = SERVER
-            .get_or_init(start)
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        post(&guard.reset_url, "{}");
+        let guard = take_server();
+        let server = guard.as_ref().expect("a started server");
+        post(&server.reset_url, "{}");
+        let endpoint = server.endpoint.clone();
         let out = Command::new(python())
-            .args(["run.py", "--seed-only", "--endpoint", &guard.endpoint])
+            .args(["run.py", "--seed-only", "--endpoint", &endpoint])
             .current_dir(emulator_dir())
             .output()
             .expect("seed");
@@ -101,7 +127,7 @@ impl Pool {
         );
         let info: Value = serde_json::from_slice(&out.stdout).expect("seed JSON");
         Pool {
-            endpoint: guard.endpoint.clone(),
+            endpoint,
             _exclusive: guard,
             info,
         }
