@@ -136,15 +136,27 @@ pub struct TrayState {
 /// Creates the tray icon (with the menu of the current accounts).
 pub fn create(app: &AppHandle) -> tauri::Result<()> {
     app.manage(TrayState::default());
-    let icon = Image::from_bytes(include_bytes!("../../icons/tray.png"))?;
     TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon)
+        .icon(tray_icon()?)
+        .icon_as_template(cfg!(target_os = "macos"))
         .tooltip("CogAuth")
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| on_click(app, event.id().as_ref()))
         .build(app)?;
     refresh(app);
     Ok(())
+}
+
+/// The icon each system draws well. Linux panels are mostly dark: the white silhouette. macOS
+/// draws the same silhouette as a template image, in the menu bar's own colour (only its alpha
+/// counts). Windows' notification area is light or dark with the taskbar's theme, where white
+/// alone could vanish: the app's coloured icon.
+fn tray_icon() -> tauri::Result<Image<'static>> {
+    #[cfg(target_os = "windows")]
+    let bytes = include_bytes!("../../icons/32x32.png");
+    #[cfg(not(target_os = "windows"))]
+    let bytes = include_bytes!("../../icons/tray.png");
+    Image::from_bytes(bytes)
 }
 
 /// Rebuilds the tray menu if the accounts it lists changed. Reads the index: call it off the
