@@ -1,7 +1,8 @@
-// The account list's state, as plain functions of plain values: what a row shows, which rows
-// the search keeps, the countdown and when the list is fetched again, which rows tick, the
-// accounts deleted in this run, the moves of the manual order, which row has the keyboard, the
-// backup reminder, and the two queues that order the list's requests (fetches, moves).
+// The account list's state, as plain functions of plain values: what a row shows, its avatar,
+// which rows the search keeps, the countdown and when the list is fetched again, which rows
+// tick, the accounts deleted in this run, the order and the moves of the manual order, the row
+// menu, which row has the keyboard and which keys start a search, the undo toast, the backup
+// reminder, and the two queues that order the list's requests (fetches, moves).
 //
 // No DOM and no IPC: accounts.js owns the rows and their nodes, calls ipc.js and applies what
 // these functions compute. Orders and selections are arrays of account ids in list order (the
@@ -360,7 +361,150 @@ export function moveSummary(toIndex, total) {
   return `Moved to position ${toIndex + 1} of ${total}.`;
 }
 
+// Faces: a letter and a colour per issuer
+
+/**
+ * Hues of the avatars (degrees): spread around the wheel, without the yellows, whose dark
+ * shade is too light behind white letters. style.css sets lightness and saturation per theme
+ * (dark shades with white letters in the light theme, light ones with dark letters in the
+ * dark theme), so every hue keeps its contrast in both.
+ */
+export const AVATAR_HUES = [0, 20, 32, 140, 165, 185, 200, 215, 235, 260, 285, 320];
+
+/**
+ * An account's avatar: the first letter or digit of its issuer (else of its label), upper
+ * case, and a hue that depends only on that name (case-insensitive), so it stays the same
+ * between runs and for every account of one issuer.
+ * @param {{issuer: string, label: string}} account
+ * @returns {{letter: string, hue: number}}
+ */
+export function avatarFor({ issuer, label }) {
+  const name = (issuer.trim() || label.trim()).toLowerCase();
+  const first = [...name].find((char) => /[\p{L}\p{N}]/u.test(char)) ?? '?';
+  // FNV-1a over the UTF-16 code units: cheap, and spreads similar names apart.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i += 1) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return { letter: first.toUpperCase(), hue: AVATAR_HUES[hash % AVATAR_HUES.length] };
+}
+
+// The list's order and density (remembered by the shell; core sorts)
+
+/** The orders the list offers, by the shell's names, with what the menu says. */
+export const ORDERS = {
+  manual: 'Manual order',
+  name: 'Name',
+  issuer: 'Issuer',
+  recent: 'Recently used',
+};
+
+/**
+ * Whether rows can be moved by hand: only in the manual order (in the others the list is a
+ * sorted view, and a move would not show).
+ * @param {string} order
+ */
+export function canMove(order) {
+  return order === 'manual';
+}
+
+/**
+ * The list view with one thing changed.
+ * @param {import('./ipc.js').ListView} view
+ * @param {Partial<import('./ipc.js').ListView>} change
+ * @returns {import('./ipc.js').ListView}
+ */
+export function changedView(view, change) {
+  return { ...view, ...change };
+}
+
+// The row menu
+
+/**
+ * @typedef {object} MenuItem
+ * @property {string} action  copy, hotpNext, finish, rename, reveal, moveUp, moveDown, remove
+ * @property {string} text
+ * @property {string} keys    The shortcut shown next to it ('' for none).
+ */
+
+/**
+ * The items of a row's menu (the "⋯" button, a right click, Shift+F10 or the context menu
+ * key): what the row can do, the moves only in the manual order and where they go somewhere.
+ * @param {AccountRow} account
+ * @param {{order: string, first: boolean, last: boolean}} where
+ * @returns {MenuItem[]}
+ */
+export function menuItems(account, { order, first, last }) {
+  const pending = account.state === 'pending';
+  /** @type {MenuItem[]} */
+  const items = [];
+  if (!pending) items.push({ action: 'copy', text: 'Copy code', keys: 'Enter' });
+  if (account.kind === 'hotp' && !pending) items.push({ action: 'hotpNext', text: 'Next code', keys: '' });
+  if (pending && account.cognito) items.push({ action: 'finish', text: 'Finish enrolment…', keys: '' });
+  items.push({ action: 'rename', text: 'Rename…', keys: 'F2' });
+  if (!pending) items.push({ action: 'reveal', text: 'Show for another device…', keys: '' });
+  if (canMove(order) && !first) items.push({ action: 'moveUp', text: 'Move up', keys: 'Alt+↑' });
+  if (canMove(order) && !last) items.push({ action: 'moveDown', text: 'Move down', keys: 'Alt+↓' });
+  items.push({ action: 'remove', text: 'Delete…', keys: 'Del' });
+  return items;
+}
+
+/**
+ * The menu item a key goes to (arrows wrap around), or null for another key.
+ * @param {number} at  The focused item (-1 for none).
+ * @param {string} key
+ * @param {number} count
+ * @returns {number | null}
+ */
+export function menuMove(at, key, count) {
+  if (count === 0) return null;
+  switch (key) {
+    case 'ArrowDown': return (at + 1) % count;
+    case 'ArrowUp': return at <= 0 ? count - 1 : at - 1;
+    case 'Home': return 0;
+    case 'End': return count - 1;
+    default: return null;
+  }
+}
+
+/**
+ * Where a menu of `size` opens for a point (the pointer, or a button's corner) so that it
+ * stays inside the window: to the left of or above the point when it would not fit.
+ * @param {{x: number, y: number}} point
+ * @param {{width: number, height: number}} size
+ * @param {{width: number, height: number}} viewport
+ * @returns {{left: number, top: number}}
+ */
+export function menuPosition(point, size, viewport) {
+  const margin = 4;
+  const left = point.x + size.width + margin > viewport.width ? point.x - size.width : point.x;
+  const top = point.y + size.height + margin > viewport.height ? point.y - size.height : point.y;
+  return {
+    left: Math.max(margin, Math.min(left, viewport.width - size.width - margin)),
+    top: Math.max(margin, Math.min(top, viewport.height - size.height - margin)),
+  };
+}
+
 // Keyboard
+
+/**
+ * Whether a key typed while the list has the focus starts a search with it: a letter or a
+ * digit, without Ctrl, Alt or Meta (Space, `/`, `+` and the rest keep their own meaning).
+ * @param {{key: string, ctrlKey: boolean, altKey: boolean, metaKey: boolean}} event
+ */
+export function startsSearch({ key, ctrlKey, altKey, metaKey }) {
+  return !ctrlKey && !altKey && !metaKey && [...key].length === 1 && /[\p{L}\p{N}]/u.test(key);
+}
+
+/**
+ * The row Enter in the search box copies: the first one the search shows, or null.
+ * @param {string[]} shown
+ * @returns {string | null}
+ */
+export function searchEnterTarget(shown) {
+  return shown[0] ?? null;
+}
 
 /**
  * The row an arrow, Home or End goes to among the rows the search shows, or null (another
@@ -408,6 +552,28 @@ export function neighbourAfterDelete(shown, id) {
 export function activeAfter(active, shown) {
   if (active !== null && shown.includes(active)) return active;
   return shown[0] ?? null;
+}
+
+// Undo and toasts
+
+/**
+ * What the undo toast says with `msLeft` to go: the whole seconds left, rounded up.
+ * @param {string} name  The deleted account's name.
+ * @param {number} msLeft
+ */
+export function undoText(name, msLeft) {
+  const seconds = Math.max(0, Math.ceil(msLeft / 1000));
+  return `Deleted ${name} · ${seconds} s to undo`;
+}
+
+/**
+ * The room to leave at the end of the list so that the toasts (fixed at the bottom of the
+ * window) never cover its last row: their height and the gap below them, or 0 when none shows.
+ * @param {number} toastsHeight  px
+ * @param {number} bottomGap     px between the toasts and the window's edge
+ */
+export function toastRoom(toastsHeight, bottomGap) {
+  return toastsHeight > 0 ? Math.ceil(toastsHeight + bottomGap) : 0;
 }
 
 // The backup reminder

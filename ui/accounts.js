@@ -1,6 +1,8 @@
-// The account list on screen: the rows with their live codes, the search box, the manual
-// order (drag and drop, or Alt+arrows), the backup reminder, and each row's actions (copy,
-// next HOTP code, rename, delete with undo, show for another device, finish a pending
+// The account list on screen: the rows with their live codes and avatars, the search box, the
+// order (a view the shell remembers: manual, name, issuer, recently used) and the density, the
+// manual order (drag and drop, or Alt+arrows, in the manual order only), the backup reminder,
+// and each row's actions in its menu ("⋯", right click, Shift+F10 or the menu key: copy, next
+// HOTP code, rename, show for another device, move, delete with undo, finish a pending
 // enrolment).
 //
 // What to show and when is decided in accounts-state.js (plain functions, unit-tested); this
@@ -16,29 +18,38 @@
 //
 // Keyboard: one row at a time is in the Tab order, with its buttons (a roving tabindex, so a
 // thousand rows are not a thousand Tab stops); arrows, Home and End move between the rows that
-// match the search, Enter copies, Alt+Up/Down moves the row, F2 renames, Delete deletes.
+// match the search, Enter copies, Alt+Up/Down moves the row, F2 renames, Delete deletes,
+// Shift+F10 opens the menu, Esc clears the search. In the search box Enter copies the first
+// match; a letter typed on the list starts a search (app.js).
 
 import {
-  copyCode, deleteAccount, listAccounts, moveAccount, nextHotp, sortAccounts, uiReady, undoDelete,
+  copyCode, deleteAccount, listAccounts, moveAccount, nextHotp, setListView, uiReady,
+  undoDelete,
 } from './ipc.js';
 import {
-  activeAfter, backupReminder, coalesced, copyRefusal, countdown, dropIndex, dropsAfter, inOrder,
-  isNavigationKey, keyMoveIndex, listPlaceholder, markDeleted, matchesSearch, moveAnchor,
-  moveSummary, navigate, neighbourAfterDelete, nextRefreshDelay, nextTickDelay, problemModel,
-  ROW_KEYS, rowModel, rowsToTick, searchSummary, searchTerms, unmarkDeleted, wallClockMarks,
+  activeAfter, avatarFor, backupReminder, canMove, changedView, coalesced, copyRefusal, countdown,
+  dropIndex, dropsAfter, inOrder, isNavigationKey, keyMoveIndex, listPlaceholder, markDeleted,
+  matchesSearch, menuItems, menuMove, menuPosition, moveAnchor, moveSummary, navigate,
+  neighbourAfterDelete, nextRefreshDelay, nextTickDelay, ORDERS, problemModel, ROW_KEYS, rowModel,
+  rowsToTick, searchEnterTarget, searchSummary, searchTerms, unmarkDeleted, wallClockMarks,
   withoutDeleted,
 } from './accounts-state.js';
 import { announce, byId, inputById, setAttribute, setHidden, setText, whileBusy } from './dom.js';
 import { accountName, groupCode } from './format.js';
 import { confirmDelete, renameDialogFor, showReveal } from './dialogs.js';
-import { showToast } from './toast.js';
+import { showToast, showUndo } from './toast.js';
+
+/** The countdown ring's circumference (r = 8.5 in its 20×20 box). */
+const RING = 2 * Math.PI * 8.5;
 
 const elements = {
   accounts: byId('accounts'),
   empty: byId('empty'),
   noMatch: byId('no-match'),
   search: inputById('search'),
-  sortName: /** @type {HTMLButtonElement} */ (byId('sort-name')),
+  order: /** @type {HTMLSelectElement} */ (byId('list-order')),
+  density: /** @type {HTMLButtonElement} */ (byId('list-density')),
+  menu: byId('row-menu'),
   problem: byId('problem'),
   problemMessage: byId('problem-message'),
   problemHint: byId('problem-hint'),
@@ -75,6 +86,10 @@ const startupMarks = { script: performance.now() };
 let drag = /** @type {{row: RowView, marker: {row: RowView, after: boolean} | null} | null} */ (null);
 /** The backup reminder the user dismissed (its key); it returns when that changes. */
 let dismissedBackup = '';
+/** How the list is shown, as the shell last said (it sorts; this page only draws). */
+let view = /** @type {import('./ipc.js').ListView} */ ({ order: 'manual', density: 'comfortable' });
+/** The row whose menu is open. @type {RowView | null} */
+let menuRow = null;
 
 /** One row of the list, bound to its DOM nodes. */
 class RowView {
@@ -85,6 +100,8 @@ class RowView {
     this.root = /** @type {HTMLLIElement} */ (fragment.firstElementChild);
     this.root.dataset.id = id;
     const part = (selector) => /** @type {HTMLElement} */ (this.root.querySelector(selector));
+    this.avatar = part('.avatar');
+    this.names = part('.account-names');
     this.issuer = part('.account-issuer');
     this.label = part('.account-label');
     this.code = part('.code');
@@ -93,13 +110,11 @@ class RowView {
     this.nextCode = part('.next-code');
     this.note = part('.account-note');
     this.countdown = part('.countdown');
-    this.fill = part('.countdown-fill');
+    this.fill = /** @type {SVGElement} */ (/** @type {unknown} */ (part('.ring-fill')));
     this.hotpNext = part('.hotp-next');
     this.finish = part('.finish-enrolment');
-    this.rename = part('.rename');
-    this.reveal = part('.reveal');
-    this.delete = part('.delete');
-    this.buttons = [this.hotpNext, this.finish, this.rename, this.reveal, this.delete];
+    this.more = part('.more');
+    this.buttons = [this.hotpNext, this.finish, this.more];
     /** @type {import('./ipc.js').AccountRow | null} */
     this.account = null;
     /** The HOTP code last shown or copied in this run; the list carries none for HOTP. */
@@ -125,8 +140,13 @@ class RowView {
     const model = rowModel(account, this.hotpCode);
     this.searchKey = model.searchKey;
 
+    const face = avatarFor(account);
+    setText(this.avatar, face.letter);
+    this.avatar.style.setProperty('--avatar-hue', String(face.hue));
     setText(this.issuer, model.title);
     setText(this.label, model.subtitle);
+    // Long names are cut short with an ellipsis; the whole name shows on hover.
+    setAttribute(this.names, 'title', model.subtitle ? `${model.title}\n${model.subtitle}` : model.title);
     setHidden(this.label, !model.subtitle);
     this.root.classList.toggle('pending', model.pending);
     setText(this.code, model.code);
@@ -139,12 +159,9 @@ class RowView {
 
     setHidden(this.hotpNext, !model.show.hotpNext);
     setHidden(this.finish, !model.show.finish);
-    setHidden(this.reveal, !model.show.reveal);
     setAttribute(this.hotpNext, 'aria-label', model.names.hotpNext);
     setAttribute(this.finish, 'aria-label', model.names.finish);
-    setAttribute(this.rename, 'aria-label', model.names.rename);
-    setAttribute(this.reveal, 'aria-label', model.names.reveal);
-    setAttribute(this.delete, 'aria-label', model.names.delete);
+    setAttribute(this.more, 'aria-label', `Actions for ${accountName(account)}`);
 
     setHidden(this.countdown, !model.timed);
     setHidden(this.seconds, !model.timed);
@@ -159,12 +176,12 @@ class RowView {
   tick(nowMs) {
     const state = countdown(this.account, nowMs);
     if (!state) return;
-    setText(this.seconds, `${state.seconds}s`);
+    setText(this.seconds, String(state.seconds));
     this.root.classList.toggle('ending', state.ending);
     setHidden(this.next, !state.showNext);
     // CSSOM writes are allowed by the CSP (style-src 'self'); style attributes are not.
-    const scale = `scaleX(${state.scale})`;
-    if (this.fill.style.transform !== scale) this.fill.style.transform = scale;
+    const offset = (RING * (1 - state.scale)).toFixed(2);
+    if (this.fill.style.strokeDashoffset !== offset) this.fill.style.strokeDashoffset = offset;
   }
 
   /** @param {boolean} inTabOrder */
@@ -180,6 +197,7 @@ class RowView {
 /** @param {import('./ipc.js').AccountList} list */
 function render(list) {
   elements.problem.hidden = true;
+  if (list.view) showView(list.view);
   const focused = document.activeElement;
   const terms = searchTerms(elements.search.value);
   const keepOrder = moves.pending() > 0;
@@ -191,6 +209,7 @@ function render(list) {
     let row = rows.get(account.id);
     if (!row) {
       row = new RowView(account.id);
+      row.root.draggable = canMove(view.order);
       rows.set(account.id, row);
     }
     row.update(account);
@@ -213,6 +232,43 @@ function render(list) {
   }
   showBackupReminder(list.backup ?? null);
   showListState();
+}
+
+/**
+ * Shows how the list is shown: the order in its menu, the density, and whether rows can be
+ * dragged (manual order only).
+ * @param {import('./ipc.js').ListView} next
+ */
+function showView(next) {
+  view = next;
+  if (elements.order.value !== next.order && document.activeElement !== elements.order) {
+    elements.order.value = next.order;
+  }
+  const compact = next.density === 'compact';
+  elements.accounts.classList.toggle('compact', compact);
+  setAttribute(elements.density, 'aria-pressed', String(compact));
+  const draggable = canMove(next.order);
+  elements.accounts.classList.toggle('movable', draggable);
+  elements.accounts.dataset.order = next.order;
+  for (const row of rows.values()) {
+    if (row.root.draggable !== draggable) row.root.draggable = draggable;
+  }
+}
+
+/**
+ * Asks the shell to show the list another way, and draws its answer.
+ * @param {Partial<import('./ipc.js').ListView>} change
+ */
+async function changeView(change) {
+  try {
+    // The shell remembers it, sorts, and the next list answer draws it (render → showView).
+    view = await setListView(changedView(view, change));
+    await refresh();
+    if (change.order) announce(`Sorted: ${ORDERS[change.order] ?? change.order}.`);
+  } catch (error) {
+    showToast(error.message, { error: true });
+    elements.order.value = view.order;
+  }
 }
 
 /**
@@ -344,6 +400,11 @@ function onSearchKey(event) {
   if (event.key === 'Escape' && elements.search.value) {
     event.preventDefault();
     clearSearch();
+  } else if (event.key === 'Enter' && !event.isComposing) {
+    event.preventDefault();
+    const first = rows.get(searchEnterTarget(shownIds()) ?? '');
+    if (first) copy(first);
+    else showToast('No account matches your search.', { error: true });
   } else if (event.key === 'ArrowDown') {
     const first = rows.get(shownIds()[0] ?? '');
     if (first) {
@@ -400,9 +461,20 @@ export function focusAccount(id) {
 function onListKey(event) {
   const row = rowOf(event.target);
   if (!row) return;
+  if (event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+    event.preventDefault();
+    openMenu(row, null);
+    return;
+  }
   if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
     event.preventDefault();
     moveByKey(row, event.key === 'ArrowUp' ? -1 : 1);
+    return;
+  }
+  if (event.key === 'Escape' && elements.search.value) {
+    event.preventDefault();
+    clearSearch();
+    row.root.focus();
     return;
   }
   if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -431,12 +503,124 @@ function onListClick(event) {
     whileBusy(row.hotpNext, () => nextCode(row));
   } else if (button === row.finish) {
     hooks.finishEnrolment(row.account);
-  } else if (button === row.rename) {
-    rename(row);
-  } else if (button === row.reveal) {
-    showReveal(row.id, accountName(row.account));
-  } else if (button === row.delete) {
-    remove(row);
+  } else if (button === row.more) {
+    openMenu(row, null);
+  }
+}
+
+/** @param {MouseEvent} event */
+function onContextMenu(event) {
+  const row = rowOf(event.target);
+  if (!row?.account) return;
+  event.preventDefault();
+  row.root.focus({ preventScroll: true });
+  openMenu(row, { x: event.clientX, y: event.clientY });
+}
+
+// The row menu
+
+/**
+ * Opens a row's menu at `point` (the pointer), or under its "⋯" button, and focuses its first
+ * item.
+ * @param {RowView} row
+ * @param {{x: number, y: number} | null} point
+ */
+function openMenu(row, point) {
+  const account = row.account;
+  if (!account) return;
+  const shown = shownIds();
+  const items = menuItems(account, {
+    order: view.order,
+    first: shown[0] === row.id,
+    last: shown[shown.length - 1] === row.id,
+  });
+  const name = accountName(account);
+  elements.menu.replaceChildren(...items.map((item) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'menu-item';
+    button.setAttribute('role', 'menuitem');
+    button.tabIndex = -1;
+    button.dataset.action = item.action;
+    const text = document.createElement('span');
+    text.textContent = item.text;
+    button.append(text);
+    if (item.keys) {
+      const keys = document.createElement('kbd');
+      keys.textContent = item.keys;
+      keys.setAttribute('aria-hidden', 'true');
+      button.append(keys);
+    }
+    if (item.action === 'remove') button.classList.add('danger');
+    return button;
+  }));
+  setAttribute(elements.menu, 'aria-label', name);
+  menuRow = row;
+  elements.menu.hidden = false;
+  row.root.classList.add('menu-open');
+  setAttribute(row.more, 'aria-expanded', 'true');
+  const box = row.more.getBoundingClientRect();
+  const at = point ?? { x: box.right - elements.menu.offsetWidth, y: box.bottom };
+  const { left, top } = menuPosition(at,
+    { width: elements.menu.offsetWidth, height: elements.menu.offsetHeight },
+    { width: window.innerWidth, height: window.innerHeight });
+  elements.menu.style.left = `${left}px`;
+  elements.menu.style.top = `${top}px`;
+  /** @type {HTMLElement | null} */ (elements.menu.firstElementChild)?.focus();
+}
+
+/**
+ * Closes the menu; `refocus` gives the focus back to its row.
+ * @param {boolean} refocus
+ */
+function closeMenu(refocus) {
+  const row = menuRow;
+  if (!row) return;
+  menuRow = null;
+  elements.menu.hidden = true;
+  elements.menu.replaceChildren();
+  row.root.classList.remove('menu-open');
+  setAttribute(row.more, 'aria-expanded', 'false');
+  if (refocus && row.root.isConnected) row.root.focus();
+}
+
+/** @param {KeyboardEvent} event */
+function onMenuKey(event) {
+  const items = /** @type {HTMLElement[]} */ ([...elements.menu.children]);
+  if (event.key === 'Escape') {
+    event.preventDefault();
+    event.stopPropagation();
+    closeMenu(true);
+  } else if (event.key === 'Tab') {
+    event.preventDefault();
+    closeMenu(true);
+  } else {
+    const to = menuMove(items.indexOf(/** @type {HTMLElement} */ (document.activeElement)), event.key, items.length);
+    if (to !== null) {
+      event.preventDefault();
+      items[to].focus();
+    }
+  }
+}
+
+/** @param {MouseEvent} event */
+function onMenuClick(event) {
+  const item = event.target instanceof Element ? event.target.closest('.menu-item') : null;
+  const row = menuRow;
+  if (!(item instanceof HTMLElement) || !row?.account) return;
+  const action = item.dataset.action;
+  closeMenu(action !== 'finish' && action !== 'reveal');
+  const account = row.account;
+  switch (action) {
+    case 'copy': copy(row); break;
+    case 'hotpNext': nextCode(row); break;
+    case 'finish': hooks.finishEnrolment(account); break;
+    case 'rename': rename(row); break;
+    case 'reveal': showReveal(row.id, accountName(account)); break;
+    case 'moveUp': moveByKey(row, -1); break;
+    case 'moveDown': moveByKey(row, 1); break;
+    case 'remove': remove(row); break;
+    default: break;
   }
 }
 
@@ -505,8 +689,14 @@ async function remove(row) {
     deleted = markDeleted(deleted, account.id);
     dropRow(row);
     showListState();
-    (neighbour?.root ?? elements.search).focus();
-    showToast(`Deleted ${accountName(account)}`, { seconds, undo: () => restore(account) });
+    showUndo(accountName(account), seconds, () => restore(account));
+    // The next account takes the focus (its row, into view), whatever had it before.
+    if (neighbour) {
+      setActiveRow(neighbour);
+      neighbour.root.focus();
+    } else {
+      elements.search.focus();
+    }
   } catch (error) {
     showToast(error.message, { error: true });
     row.root.focus();
@@ -526,15 +716,6 @@ async function restore(account) {
   }
 }
 
-async function sortByName() {
-  try {
-    await sortAccounts();
-    await refresh();
-    showToast('Sorted by issuer, then name.');
-  } catch (error) {
-    showToast(error.message, { error: true });
-  }
-}
 
 // Manual order
 
@@ -554,6 +735,10 @@ const moves = inOrder(
  * @param {-1 | 1} direction
  */
 function moveByKey(row, direction) {
+  if (!canMove(view.order)) {
+    showToast('Rows move by hand in the manual order: choose “Manual order” first.');
+    return;
+  }
   const toIndex = keyMoveIndex(orderIds(), shownIds(), row.id, direction);
   if (toIndex !== null) moveRow(row, toIndex);
 }
@@ -633,10 +818,20 @@ function setDropMarker(marker) {
 
 // Start
 
-/** Focuses the search box (the `/` shortcut). */
+/** Focuses the search box (the `/` and Ctrl+F shortcuts). */
 export function focusSearch() {
   elements.search.focus();
   elements.search.select();
+}
+
+/**
+ * Starts a search with `text` (a letter typed on the list), in the search box.
+ * @param {string} text
+ */
+export function startSearch(text) {
+  elements.search.focus();
+  elements.search.value = text;
+  applySearch();
 }
 
 /**
@@ -649,6 +844,16 @@ export function startAccounts(listHooks) {
   const list = elements.accounts;
   list.addEventListener('keydown', onListKey);
   list.addEventListener('click', onListClick);
+  list.addEventListener('contextmenu', onContextMenu);
+  elements.menu.addEventListener('keydown', onMenuKey);
+  elements.menu.addEventListener('click', onMenuClick);
+  document.addEventListener('pointerdown', (event) => {
+    if (menuRow && !(event.target instanceof Node && elements.menu.contains(event.target))) closeMenu(false);
+  }, true);
+  elements.menu.addEventListener('focusout', (event) => {
+    if (menuRow && !(event.relatedTarget instanceof Node && elements.menu.contains(event.relatedTarget))) closeMenu(false);
+  });
+  window.addEventListener('resize', () => closeMenu(false));
   list.addEventListener('focusin', (event) => setActiveRow(rowOf(event.target)));
   list.addEventListener('dragstart', onDragStart);
   list.addEventListener('dragover', onDragOver);
@@ -657,7 +862,9 @@ export function startAccounts(listHooks) {
   list.addEventListener('dragend', endDrag);
   elements.search.addEventListener('input', applySearch);
   elements.search.addEventListener('keydown', onSearchKey);
-  elements.sortName.addEventListener('click', () => whileBusy(elements.sortName, sortByName));
+  elements.order.addEventListener('change', () => changeView({ order: /** @type {any} */ (elements.order.value) }));
+  elements.density.addEventListener('click', () => whileBusy(elements.density,
+    () => changeView({ density: view.density === 'compact' ? 'comfortable' : 'compact' })));
   elements.retry.addEventListener('click', () => refresh());
   byId('backup-export').addEventListener('click', () => hooks.exportBackup());
   byId('backup-dismiss').addEventListener('click', () => {

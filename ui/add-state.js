@@ -1,13 +1,13 @@
 // The "Add an account" view's decisions, as plain functions: the hand-typed entry sent to the
 // shell (every field a string, as typed), which fields each type of account uses, where a
-// refusal of core is shown, the import preview's lines, and the size check of a picked file
-// against core's limit.
+// refusal of core is shown (in words for people), and the import preview's lines. A picked file
+// is read by the shell (import_pick), within core's size limit.
 //
 // No DOM and no IPC: add.js reads the inputs, calls ipc.js and shows what these compute. No
 // rule about accounts is stated here: core checks and defaults every field (an empty one is
 // core's default) and names the field it refuses.
 
-import { accountName, formatMiB, plural } from './format.js';
+import { accountName, errorWords, plural } from './format.js';
 
 /** Entries listed in the import preview; the summary counts all of them. */
 export const PREVIEW_LIMIT = 200;
@@ -93,6 +93,27 @@ export function manualEntry(form) {
   };
 }
 
+/** The rare settings, under "Advanced" (closed until one is needed). */
+export const ADVANCED_FIELDS = ['kind', 'algorithm', 'digits', 'period', 'counter'];
+
+/**
+ * How the "By hand" form shows a refusal of core: in words for people (format.js's WORDS),
+ * next to the input it names (`input`, else under the form), with "Advanced" opened when that
+ * input is in it, and the account to offer "Show it" for (a duplicate name).
+ * @param {import('./ipc.js').CommandError} error
+ * @returns {{input: string | null, text: string, openAdvanced: boolean, show: import('./ipc.js').AccountName | null}}
+ */
+export function manualRefusal(error) {
+  const { text, show } = errorWords(error);
+  const input = inputOf(MANUAL_FIELDS, error.field);
+  return {
+    input,
+    text,
+    openAdvanced: input !== null && ADVANCED_FIELDS.includes(error.field ?? ''),
+    show,
+  };
+}
+
 /**
  * The input a refusal of core is shown next to, or null (then under the form).
  * @param {Record<string, string>} fields  field name → input id
@@ -110,17 +131,6 @@ export function inputOf(fields, field) {
  */
 export function isTransferLink(text) {
   return /^\s*otpauth-migration:/i.test(text);
-}
-
-/**
- * Why a picked file is not read, or null: only its size, against core's limit.
- * @param {{name: string, size: number}} file
- * @param {number} maxBytes  import_limits' max_file_bytes.
- * @returns {string | null}
- */
-export function fileRefusal(file, maxBytes) {
-  if (file.size <= maxBytes) return null;
-  return `${file.name} is larger than ${formatMiB(maxBytes)}, the largest file CogAuth imports.`;
 }
 
 /**

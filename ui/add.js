@@ -3,27 +3,31 @@
 //
 // Nothing typed is checked or completed here: it is sent as typed (an empty setting is core's
 // default) and core decides. A refusal that names a field (`error.field`) is shown next to
-// that field, any other in one line under the form. What is sent and shown is computed in
-// add-state.js. Everything typed is cleared when the view closes, so a secret typed by hand
+// that field, any other in one line under the form, in words for people (format.js's WORDS);
+// a message goes away when the field it is about changes. A duplicate name offers "Show it"
+// (the account that has it). The rare settings are under "Advanced". A file is picked in the
+// shell's native dialog (import_pick). What is sent and shown is computed in add-state.js. Everything typed is cleared when the view closes, so a secret typed by hand
 // does not stay in the page.
 
 import {
-  addManual, addUri, importApply, importCancel, importClipboard, importLimits, importLoad, importPreview,
+  addManual, addUri, importApply, importCancel, importClipboard, importLoad, importPick, importPreview,
   importScreenshot,
 } from './ipc.js';
 import {
   byId, clearErrors, inputById, setFieldError, setFormError, setHidden, setText, whileBusy,
 } from './dom.js';
 import {
-  fieldsShown, fileRefusal, importedMessage, inputOf, isTransferLink, MANUAL_FIELDS, manualEntry,
-  previewModel,
+  fieldsShown, importedMessage, isTransferLink, manualEntry, manualRefusal, previewModel,
 } from './add-state.js';
-import { accountName } from './format.js';
+import { accountName, errorWords } from './format.js';
 import { registerView, showView } from './views.js';
 
 const uriForm = /** @type {HTMLFormElement} */ (byId('add-uri-form'));
 const uriInput = inputById('add-uri-input');
-const fileInput = inputById('import-file');
+const fileButton = /** @type {HTMLButtonElement} */ (byId('import-file'));
+const uriShow = /** @type {HTMLButtonElement} */ (byId('add-uri-show'));
+const manualShow = /** @type {HTMLButtonElement} */ (byId('manual-show'));
+const manualAdvanced = /** @type {HTMLDetailsElement} */ (byId('manual-advanced'));
 const unlockForm = /** @type {HTMLFormElement} */ (byId('import-unlock'));
 const passwordInput = inputById('import-password');
 const previewBox = byId('import-preview');
@@ -38,14 +42,16 @@ const manualKind = /** @type {HTMLSelectElement} */ (byId('manual-kind'));
  * @typedef {object} AddHooks
  * @property {(account: import('./ipc.js').AccountName | null, message: string) => void} added
  *   After an add or an import; `account` is the one to focus, if there is one.
+ * @property {(account: import('./ipc.js').AccountName) => void} show
+ *   "Show it": back to the list with this (existing) account focused.
  */
 
 /** @type {AddHooks} */
 let hooks;
 /** The password that opened the loaded export (null when it is not encrypted). */
 let openedWith = /** @type {string | null} */ (null);
-/** Core's import limits, asked once (again after a failure). */
-let limits = /** @type {Promise<{max_file_bytes: number}> | null} */ (null);
+/** The account each "Show it" button shows. */
+const showing = new Map();
 
 /** Shows the view, empty. */
 export function openAdd() {
@@ -58,8 +64,21 @@ function resetAll() {
   showKindFields();
   clearErrors(uriForm);
   clearErrors(manualForm);
-  fileInput.value = '';
+  offerShow(uriShow, null);
+  offerShow(manualShow, null);
+  manualAdvanced.open = false;
   resetImport();
+}
+
+/**
+ * Shows or hides a "Show it" button for the account a refusal is about.
+ * @param {HTMLButtonElement} button
+ * @param {import('./ipc.js').AccountName | null} account
+ */
+function offerShow(button, account) {
+  showing.set(button, account);
+  setHidden(button, !account);
+  if (account) button.setAttribute('aria-label', `Show ${accountName(account)}`);
 }
 
 // From a link
@@ -79,7 +98,9 @@ async function submitUri() {
     uriInput.value = '';
     hooks.added(account, `Added ${accountName(account)}.`);
   } catch (error) {
-    setFieldError('add-uri-input', error.message);
+    const { text, show } = errorWords(error);
+    setFieldError('add-uri-input', text);
+    offerShow(uriShow, show);
     uriInput.focus();
   }
 }
@@ -111,38 +132,10 @@ async function loadImport(load) {
       await preview(null);
     }
   } catch (error) {
-    // The user said no to the shell's own question (the screenshot): nothing to report.
-    if (error.kind !== 'cancelled') setFormError(importError, error.message);
+    // The user said no to the shell's own question (the screenshot), or closed the file
+    // dialog: nothing to report.
+    if (error.kind !== 'cancelled') setFormError(importError, errorWords(error).text);
   }
-}
-
-/** Core's import limits (import_limits), asked once. */
-function importLimitsOnce() {
-  limits ??= importLimits().catch((error) => {
-    limits = null;
-    throw error;
-  });
-  return limits;
-}
-
-async function loadFile() {
-  const file = fileInput.files?.[0];
-  if (!file) return;
-  resetImport();
-  let maxBytes;
-  try {
-    maxBytes = (await importLimitsOnce()).max_file_bytes;
-  } catch (error) {
-    setFormError(importError, `The file was not read: ${error.message}`);
-    return;
-  }
-  // Refused before it is read into the page: core would refuse it anyway.
-  const refusal = fileRefusal(file, maxBytes);
-  if (refusal) {
-    setFormError(importError, refusal);
-    return;
-  }
-  await loadImport(async () => importLoad(new Uint8Array(await file.arrayBuffer())));
 }
 
 /** @param {string} problem  Shown under the password, e.g. "wrong password". */
@@ -163,9 +156,9 @@ async function preview(password) {
     showPreview(result);
   } catch (error) {
     if (error.kind === 'password_required' || error.kind === 'wrong_password') {
-      askPassword(error.message);
+      askPassword(errorWords(error).text);
     } else {
-      setFormError(importError, error.message);
+      setFormError(importError, errorWords(error).text);
     }
   }
 }
@@ -196,10 +189,9 @@ async function apply() {
   try {
     const { added, skipped } = await importApply(openedWith);
     resetImport();
-    fileInput.value = '';
     hooks.added(null, importedMessage(added, skipped));
   } catch (error) {
-    setFormError(importError, error.message);
+    setFormError(importError, errorWords(error).text);
   }
 }
 
@@ -228,20 +220,42 @@ function readManual() {
 
 async function submitManual() {
   clearErrors(manualForm);
+  offerShow(manualShow, null);
   try {
     const account = await addManual(manualEntry(readManual()));
     manualForm.reset();
     showKindFields();
+    manualAdvanced.open = false;
     hooks.added(account, `Added ${accountName(account)}.`);
   } catch (error) {
-    const field = inputOf(MANUAL_FIELDS, error.field);
-    if (field) {
-      setFieldError(field, error.message);
-      byId(field).focus();
+    const { input, text, openAdvanced, show } = manualRefusal(error);
+    if (openAdvanced) manualAdvanced.open = true;
+    offerShow(manualShow, show);
+    if (input) {
+      setFieldError(input, text);
+      byId(input).focus();
     } else {
-      setFormError(byId('manual-error'), error.message);
+      setFormError(byId('manual-error'), text);
     }
   }
+}
+
+/**
+ * A changed input's message goes, and so does the form's line (both were about what was
+ * typed before).
+ * @param {HTMLFormElement} form
+ * @param {string} formErrorId
+ * @param {HTMLButtonElement} show
+ */
+function clearOnChange(form, formErrorId, show) {
+  const clear = (/** @type {Event} */ event) => {
+    const target = /** @type {HTMLElement} */ (event.target);
+    if (target.id && target.getAttribute('aria-invalid')) setFieldError(target.id, '');
+    setFormError(byId(formErrorId), '');
+    offerShow(show, null);
+  };
+  form.addEventListener('input', clear);
+  form.addEventListener('change', clear);
 }
 
 /**
@@ -262,17 +276,23 @@ export function initAdd(addHooks) {
     event.preventDefault();
     whileBusy(/** @type {HTMLButtonElement} */ (byId('add-uri-submit')), submitUri);
   });
-  fileInput.addEventListener('change', () => loadFile());
+  fileButton.addEventListener('click', () => whileBusy(fileButton, () => loadImport(() => importPick())));
   const pasteButton = /** @type {HTMLButtonElement} */ (byId('import-clipboard'));
   pasteButton.addEventListener('click', () => {
-    fileInput.value = '';
     whileBusy(pasteButton, () => loadImport(() => importClipboard()));
   });
   const screenButton = /** @type {HTMLButtonElement} */ (byId('import-screenshot'));
   screenButton.addEventListener('click', () => {
-    fileInput.value = '';
     whileBusy(screenButton, () => loadImport(() => importScreenshot()));
   });
+  for (const button of [uriShow, manualShow]) {
+    button.addEventListener('click', () => {
+      const account = showing.get(button);
+      if (account) hooks.show(account);
+    });
+  }
+  clearOnChange(manualForm, 'manual-error', manualShow);
+  clearOnChange(uriForm, 'add-uri-input-error', uriShow);
   unlockForm.addEventListener('submit', (event) => {
     event.preventDefault();
     whileBusy(/** @type {HTMLButtonElement} */ (byId('import-unlock-submit')),

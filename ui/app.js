@@ -8,15 +8,18 @@
 // add-state.js and enrol-state.js, and the wording in format.js: plain functions with no DOM
 // and no IPC, unit-tested under Node (`node --test tests/ui/`).
 //
-// Shortcuts: `/` searches, `+` adds an account, Esc closes a dialog or a view (in the search
-// box it clears the search first), Ctrl+Z undoes a delete while its toast shows.
+// Shortcuts: `/` and Ctrl+F search, a letter or digit typed on the list starts a search with
+// it, `+` adds an account, Esc closes a dialog or a view (in the search box it clears the
+// search first), Ctrl+Z undoes a delete while its toast shows, wherever the focus is (even in
+// a text field, whose own undo waits until then).
 
-import { focusAccount, focusSearch, refresh, startAccounts } from './accounts.js';
+import { focusAccount, focusSearch, refresh, startAccounts, startSearch } from './accounts.js';
+import { startsSearch } from './accounts-state.js';
 import { initAdd, openAdd } from './add.js';
 import { byId, isTyping } from './dom.js';
 import { initEnrol, openEnrol, openResume } from './enrol.js';
 import { initSettings, openSettings } from './settings.js';
-import { showToast, undoFromToast } from './toast.js';
+import { showToast, undoFromToast, undoPending } from './toast.js';
 import { closeView, currentView, registerView } from './views.js';
 
 /**
@@ -42,12 +45,23 @@ function onKey(event) {
     }
     return;
   }
-  if (isTyping(event.target) || event.altKey) return;
-  if (event.ctrlKey || event.metaKey) {
-    if (event.key.toLowerCase() === 'z' && undoFromToast()) event.preventDefault();
+  const command = (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+  if (command && event.key.toLowerCase() === 'z' && undoPending()) {
+    event.preventDefault();
+    undoFromToast();
     return;
   }
-  if (event.key === '/' && currentView() === 'list') {
+  if (command && event.key.toLowerCase() === 'f' && currentView() === 'list') {
+    event.preventDefault();
+    focusSearch();
+    return;
+  }
+  if (isTyping(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
+  const inMenu = event.target instanceof Element && event.target.closest('[role="menu"]');
+  if (currentView() === 'list' && !inMenu && startsSearch(event)) {
+    event.preventDefault();
+    startSearch(event.key);
+  } else if (event.key === '/' && currentView() === 'list') {
     event.preventDefault();
     focusSearch();
   } else if (event.key === '+') {
@@ -62,7 +76,13 @@ function start() {
     finishEnrolment: (account) => openResume(account),
     exportBackup: () => openSettings({ backup: true }),
   });
-  initAdd({ added });
+  initAdd({
+    added,
+    show(account) {
+      closeView();
+      focusAccount(account.id);
+    },
+  });
   initEnrol({ changed: () => refresh(), focus: focusAccount });
   initSettings({ exported: () => refresh() });
   for (const id of ['add-button', 'empty-add']) {

@@ -8,7 +8,7 @@ import { copyRevealedUri, revealAccount, renameAccount } from './ipc.js';
 import {
   byId, clearErrors, inputById, setFieldError, setFormError, setText, whileBusy,
 } from './dom.js';
-import { accountName } from './format.js';
+import { accountName, errorWords } from './format.js';
 
 const renameDialog = /** @type {HTMLDialogElement} */ (byId('rename-dialog'));
 const renameForm = /** @type {HTMLFormElement} */ (byId('rename-form'));
@@ -69,10 +69,10 @@ renameForm.addEventListener('submit', (event) => {
     } catch (error) {
       const field = { issuer: 'rename-issuer', label: 'rename-label' }[error.field ?? ''];
       if (field) {
-        setFieldError(field, error.message);
+        setFieldError(field, errorWords(error).text);
         byId(field).focus();
       } else {
-        setFormError(renameError, error.message);
+        setFormError(renameError, errorWords(error).text);
       }
     }
   });
@@ -128,7 +128,7 @@ export async function showReveal(id, name) {
     if (error.kind === 'cancelled') {
       revealDialog.close();
     } else {
-      setFormError(revealError, error.message);
+      setFormError(revealError, errorWords(error).text);
     }
   }
 }
@@ -159,7 +159,7 @@ revealCopy.addEventListener('click', () => whileBusy(revealCopy, async () => {
     setText(revealCopied, `Link copied; the clipboard is cleared in ${seconds} s.`);
     revealCopied.hidden = false;
   } catch (error) {
-    setFormError(revealError, error.message);
+    setFormError(revealError, errorWords(error).text);
   }
 }));
 

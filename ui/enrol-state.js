@@ -9,7 +9,7 @@
 // own: what is typed is sent as typed, and core's refusals are shown where their `field` says
 // (or, for a few kinds that name none, ERROR_FIELDS), with the hint for their kind (format.js).
 
-import { accountName, hintFor, sentences } from './format.js';
+import { accountName, hintFor, sentences, shortLabel, wordsFor } from './format.js';
 
 /**
  * @typedef {"pool" | "user" | "running" | "prompt" | "done" | "failed"} Phase
@@ -40,12 +40,12 @@ export const MACHINE = {
   pool: { open: 'pool', resume: 'user', closed: 'pool', next: 'user' },
   user: { open: 'pool', resume: 'user', closed: 'pool', back: 'pool', started: 'running', refused: 'user' },
   running: {
-    step: 'running', warning: 'running', note: 'running', prompt: 'prompt', done: 'done', failed: 'failed',
-    cancelled: 'failed',
+    step: 'running', warning: 'running', held: 'running', note: 'running', prompt: 'prompt', done: 'done',
+    failed: 'failed', cancelled: 'failed',
   },
   prompt: {
-    step: 'prompt', warning: 'prompt', note: 'prompt', prompt: 'prompt', answered: 'running', done: 'done',
-    failed: 'failed', cancelled: 'failed',
+    step: 'prompt', warning: 'prompt', held: 'prompt', note: 'prompt', prompt: 'prompt', answered: 'running',
+    done: 'done', failed: 'failed', cancelled: 'failed',
   },
   done: { open: 'pool', resume: 'user', closed: 'pool' },
   failed: { open: 'pool', resume: 'user', closed: 'pool', retry: 'user', started: 'running', refused: 'failed' },
@@ -55,6 +55,15 @@ export const MACHINE = {
 export const SCREENS = /** @type {Record<Phase, "pool" | "user" | "run">} */ ({
   pool: 'pool', user: 'user', running: 'run', prompt: 'run', done: 'run', failed: 'run',
 });
+
+/**
+ * Whether a change of state shows another of the three screens (then it opens at its top).
+ * @param {{phase: Phase}} before
+ * @param {{phase: Phase}} after
+ */
+export function opensScreen(before, after) {
+  return SCREENS[before.phase] !== SCREENS[after.phase];
+}
 
 /** The run's title by phase. */
 export const RUN_TITLES = /** @type {Record<Phase, string>} */ ({
@@ -177,7 +186,15 @@ export const ERROR_FIELDS = {
   client_secret_required: 'client_secret',
   client_not_found: 'client_id',
   pool_mismatch: 'user_pool_id',
+  wrong_password: 'password',
 };
+
+/**
+ * Failures that go straight back to the input they are about, with the message under it,
+ * instead of the failure screen: nothing was done that "Resume" could continue, and the same
+ * input again would fail the same way.
+ */
+export const BACK_TO_INPUT = ['wrong_password'];
 
 /** The error kind that means the user has another authenticator app (moving is offered). */
 const ALREADY_ENROLLED = 'already_enrolled';
@@ -236,6 +253,8 @@ const ALREADY_ENROLLED = 'already_enrolled';
  * @property {string} newPassword            Sent to Cognito; it becomes the user's password
  *                                           once a sign-in step succeeds.
  * @property {Refusal | null} refusal
+ * @property {{account: AccountName, active: boolean} | null} held  The account CogAuth already
+ *   holds for this user (the shell's "held" event), if any.
  * @property {Failure | null} failure
  * @property {AccountName | null} enrolled
  * @property {boolean} proofFailed           Enrolled, and the test sign-in at the end failed
@@ -253,6 +272,7 @@ function freshRun(steps) {
   return {
     steps,
     warnings: [],
+    held: null,
     note: '',
     prompt: null,
     newPassword: '',
@@ -315,13 +335,13 @@ export function reduce(state, action) {
       if (state.phase === 'failed') {
         // A refused "Resume" or move: the run's failure stays (what it offers), with this answer.
         const failure = state.failure ?? failureOf(error, false, null);
-        return { ...state, failure: { ...failure, message: error.message, hint } };
+        return { ...state, failure: { ...failure, message: (wordsFor(error) ?? error.message), hint } };
       }
       const target = fieldTarget(errorField(error), state.mode);
       return {
         ...state,
         phase: target?.phase ?? phase,
-        refusal: { message: error.message, hint, input: target?.input ?? null },
+        refusal: { message: (wordsFor(error) ?? error.message), hint, input: target?.input ?? null },
       };
     }
     case 'started':
@@ -342,6 +362,10 @@ export function reduce(state, action) {
       };
     case 'warning':
       return { ...state, phase, warnings: [...state.warnings, String(action.text)] };
+    case 'held': {
+      const held = { account: action.account, active: Boolean(action.active) };
+      return { ...state, phase, held, warnings: [...state.warnings, heldText(held)] };
+    }
     case 'note':
       return { ...state, phase, note: String(action.text ?? '') };
     case 'prompt':
@@ -372,15 +396,20 @@ export function reduce(state, action) {
         proofFailed: failedProof,
       };
     }
-    case 'failed':
+    case 'failed': {
+      const failure = failureOf(action.error, Boolean(action.resumable), action.account_id ?? null);
+      const target = BACK_TO_INPUT.includes(failure.kind) ? fieldTarget(failure.field, state.mode) : null;
+      const ended = { ...state, note: '', prompt: null, steps: settled(state.steps, true), failure };
+      if (!target) return { ...ended, phase };
+      // Back to the input, the message under it; a user CogAuth holds enrolled is said so.
+      const enrolled = state.held?.active ? alreadyEnrolledText(state.held.account) : '';
       return {
-        ...state,
-        phase,
-        note: '',
-        prompt: null,
-        steps: settled(state.steps, true),
-        failure: failureOf(action.error, Boolean(action.resumable), action.account_id ?? null),
+        ...ended,
+        phase: target.phase,
+        failure: null,
+        refusal: { message: sentences(failure.message, enrolled), hint: failure.hint, input: target.input },
       };
+    }
     case 'cancelled':
       return {
         ...state,
@@ -410,6 +439,26 @@ export function reduce(state, action) {
 }
 
 /**
+ * What the wizard says when CogAuth already holds the user it enrols (the shell's "held"
+ * event): the account by its name, never its id.
+ * @param {{account: {issuer: string, label: string}, active: boolean}} held
+ */
+export function heldText({ account, active }) {
+  const name = accountName({ issuer: account.issuer, label: shortLabel(account.label) });
+  return active
+    ? alreadyEnrolledText(account)
+    : `CogAuth already has this user as ${name}, not yet finished: finishing that enrolment.`;
+}
+
+/**
+ * "This user is already enrolled: GitHub (alice@…)."
+ * @param {{issuer: string, label: string}} account
+ */
+export function alreadyEnrolledText(account) {
+  return `This user is already enrolled in CogAuth as ${accountName({ issuer: account.issuer, label: shortLabel(account.label) })}.`;
+}
+
+/**
  * @param {CommandError} error
  * @param {boolean} resumable
  * @param {string | null} accountId
@@ -418,7 +467,7 @@ export function reduce(state, action) {
 function failureOf(error, resumable, accountId) {
   return {
     kind: error.kind,
-    message: error.message,
+    message: (wordsFor(error) ?? error.message),
     hint: hintFor(error.kind),
     field: errorField(error),
     resumableId: resumable ? accountId : null,

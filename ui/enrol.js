@@ -31,7 +31,7 @@ import {
 } from './dom.js';
 import {
   clientSecretNote, demoForm, enrolledMessage, initialState, isRunning, MODE_TEXTS, NO_DEFAULTS,
-  offersMove, passwordTakenBy, poolChoices, poolFields, promptErrors, reduce, resumeForm,
+  offersMove, opensScreen, passwordTakenBy, poolChoices, poolFields, promptErrors, reduce, resumeForm,
   resumeRequest, RUN_TITLES, SCREENS, startRequest, STATUS_TEXTS, withHint,
 } from './enrol-state.js';
 import { accountName } from './format.js';
@@ -132,6 +132,8 @@ function render(before) {
   setHidden(el.poolForm, screen !== 'pool');
   setHidden(el.userForm, screen !== 'user');
   setHidden(el.run, screen !== 'run');
+  // Each step opens at its top (focus may then bring a field into view).
+  if (opensScreen(before, state)) window.scrollTo(0, 0);
   setHidden(el.demo, !state.defaults.demo);
 
   if (state.refusal !== before.refusal) renderRefusal();
@@ -341,7 +343,8 @@ function chooseRememberedPool() {
 function toUserStep() {
   dispatch({ type: 'next' });
   const first = [el.username, el.password].find((input) => !input.value);
-  (first ?? el.start).focus();
+  // The step stays at its top (render scrolled there): the focus does not scroll it away.
+  (first ?? el.start).focus({ preventScroll: true });
 }
 
 /** Focuses the input core's refusal names, or `fallback`. */
@@ -449,9 +452,19 @@ function onEvent(event) {
   }
 }
 
-/** The run ended without success: offer Resume (when an account was left pending) or Retry. */
+/**
+ * The run ended without success: back at the input it is about (a wrong password), or offer
+ * Resume (when an account was left pending) or Retry.
+ */
 function stopped() {
-  (state.failure?.resumableId ? el.resume : el.retry).focus();
+  const input = state.phase !== 'failed' ? state.refusal?.input : null;
+  if (input) {
+    const field = inputById(input);
+    field.focus();
+    field.select();
+  } else {
+    (state.failure?.resumableId ? el.resume : el.retry).focus();
+  }
   hooks.changed();
 }
 

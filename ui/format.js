@@ -1,5 +1,6 @@
 // How values are written for the user: codes grouped for reading, account names in messages,
-// counts with their noun, sizes in MiB, and the hint shown under an error of each kind.
+// counts with their noun, sizes in MiB, and errors in words for people: the sentence for an
+// error of each kind (WORDS) and the hint shown under it (HINTS).
 //
 // Plain functions of their arguments: no DOM and no IPC, so the state modules can use them
 // and tests/ui can run them under Node.
@@ -70,4 +71,81 @@ export const HINTS = {
  */
 export function hintFor(kind) {
   return Object.hasOwn(HINTS, kind ?? '') ? HINTS[kind ?? ''] : '';
+}
+
+/**
+ * A label shortened for a sentence: "alice@example.com" → "alice@…", a long one cut at 24
+ * characters. The whole name stays in the list the sentence points to.
+ * @param {string} label
+ */
+export function shortLabel(label) {
+  const at = label.indexOf('@');
+  if (at > 0) return `${label.slice(0, at)}@…`;
+  return label.length > 24 ? `${label.slice(0, 23)}…` : label;
+}
+
+/**
+ * Errors in words for people, by CommandError kind: what happened and, where there is one, the
+ * next step; no internal ids. Core's own message (precise, for the CLI and logs) is shown for a
+ * kind that is not here. An entry that needs data reads it from the error's structured fields
+ * (`account` of a duplicate), never from its message.
+ * @type {Record<string, (error: {kind: string, message: string, account?: {issuer: string, label: string}}) => string>}
+ */
+export const WORDS = {
+  duplicate: ({ account }) => (account
+    ? `You already have ${accountName({ issuer: account.issuer, label: shortLabel(account.label) })}.`
+    : 'You already have an account with this name.'),
+  wrong_password: () => 'That password is not right. Check it and try again.',
+  password_required: () => 'This file is encrypted: enter the password it was saved with.',
+  not_found: () => 'That account is no longer there.',
+  unknown_format: () => 'CogAuth does not know this file. Choose an export of an authenticator app or a picture of QR codes.',
+  not_utf8: () => 'CogAuth does not know this file. Choose an export of an authenticator app or a picture of QR codes.',
+  empty: () => 'This file is empty.',
+  no_qr_code: () => 'No QR code was found in this picture. Try a sharper or larger one.',
+  clipboard_empty: () => 'The clipboard holds no picture and no otpauth link. Copy one, then try again.',
+  user_not_found: () => 'This pool has no user by that name. Check the username.',
+  network: () => 'CogAuth could not reach the server. Check your connection, then try again.',
+  throttled: () => 'The server asks to slow down. Wait a minute, then try again.',
+  keychain_locked: () => 'Your keychain is locked.',
+};
+
+/**
+ * An error as the user reads it: WORDS' sentence for its kind (else core's message, as a
+ * sentence), then HINTS' next step. `show` is the account it is about, for a "Show it" action.
+ * @param {{kind: string, message: string, account?: {id: string, issuer: string, label: string}}} error
+ * @returns {{text: string, show: {id: string, issuer: string, label: string} | null}}
+ */
+export function errorWords(error) {
+  return {
+    text: sentences(errorSentence(error), hintFor(error.kind)),
+    show: error.kind === 'duplicate' && error.account ? error.account : null,
+  };
+}
+
+/**
+ * What happened, without the hint: WORDS' sentence for the error's kind, else core's message
+ * as a sentence.
+ * @param {{kind: string, message: string, account?: {issuer: string, label: string}}} error
+ */
+export function errorSentence(error) {
+  return wordsFor(error) ?? asSentence(error.message);
+}
+
+/**
+ * WORDS' sentence for the error's kind, or null when the table has none.
+ * @param {{kind: string, message: string, account?: {issuer: string, label: string}}} error
+ */
+export function wordsFor(error) {
+  return Object.hasOwn(WORDS, error.kind) ? WORDS[error.kind](error) : null;
+}
+
+/**
+ * Core's message as a sentence: its first letter upper case, a full stop at the end.
+ * @param {string} message
+ */
+export function asSentence(message) {
+  const text = (message ?? '').trim();
+  if (!text) return '';
+  const first = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
 }

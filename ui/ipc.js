@@ -20,6 +20,7 @@
  *   "algorithm", "digits", "period", "counter" or "uri"; enrolling: "region", "user_pool_id",
  *   "client_id", "client_secret", "endpoint", "username", "password", "issuer" or "label";
  *   settings: "clipboard_clear_seconds", "tray_accounts"; export: "password".
+ * @property {AccountName} [account]  kind "duplicate": the account whose name it is.
  */
 
 /**
@@ -66,8 +67,15 @@
 /**
  * @typedef {object} AccountList
  * @property {number} now                  Unix seconds the codes were computed for.
- * @property {AccountRow[]} accounts       In stored order.
+ * @property {AccountRow[]} accounts       In the order `view.order` names (manual: stored order).
  * @property {BackupState|null} [backup]   Null when there is nothing to remind of.
+ * @property {ListView} view               How the list is shown (remembered in the settings).
+ */
+
+/**
+ * @typedef {object} ListView
+ * @property {'manual'|'name'|'issuer'|'recent'} order  A view over the stored order.
+ * @property {'comfortable'|'compact'} density
  */
 
 /**
@@ -95,11 +103,6 @@
  * @typedef {object} ImportSource
  * @property {string} format      Machine name, e.g. "aegis".
  * @property {boolean} encrypted  Whether a password is needed to read it.
- */
-
-/**
- * @typedef {object} ImportLimits
- * @property {number} max_file_bytes  The largest file core imports (pictures included).
  */
 
 /**
@@ -187,6 +190,7 @@
  * a warning saying so comes before "done".
  * @typedef {{type: "step", step: string, text: string}
  *   | {type: "warning", text: string}
+ *   | {type: "held", account: AccountName, active: boolean}
  *   | {type: "note", text: string}
  *   | {type: "prompt", prompt: string, challenge: string|null, text: string, secret: boolean}
  *   | {type: "done", account: AccountName}
@@ -223,6 +227,11 @@ function toCommandError(error) {
     /** @type {CommandError} */
     const known = { kind: error.kind, message: error.message };
     if (typeof error.field === 'string') known.field = error.field;
+    const account = error.account;
+    if (account && typeof account === 'object' && typeof account.id === 'string'
+        && typeof account.issuer === 'string' && typeof account.label === 'string') {
+      known.account = { id: account.id, issuer: account.issuer, label: account.label };
+    }
     return known;
   }
   // Tauri's own refusals (a command no capability allows) and IPC failures are plain strings.
@@ -320,11 +329,12 @@ export function moveAccount(id, toIndex) {
 }
 
 /**
- * Stores the accounts sorted by issuer, then label (case-insensitive).
- * @returns {Promise<null>}
+ * Remembers how the list is shown; the stored (manual) order is not changed.
+ * @param {ListView} view
+ * @returns {Promise<ListView>} as stored
  */
-export function sortAccounts() {
-  return invoke('sort_accounts');
+export function setListView(view) {
+  return invoke('set_list_view', { view });
 }
 
 /**
@@ -337,14 +347,6 @@ export function revealAccount(id) {
 }
 
 // Import and export
-
-/**
- * Core's limits for a picked file: a larger one is refused before it is read.
- * @returns {Promise<ImportLimits>}
- */
-export function importLimits() {
-  return invoke('import_limits');
-}
 
 /**
  * Copies the otpauth link of the account whose secret the user just agreed to show, on the
@@ -364,6 +366,15 @@ export function copyRevealedUri(id) {
  */
 export function importLoad(bytes) {
   return invoke('import_load', bytes);
+}
+
+/**
+ * Lets the user pick a file in the native open dialog; the shell reads and keeps it like
+ * importLoad.
+ * @returns {Promise<ImportSource>} rejects with kind "cancelled" when the dialog is closed
+ */
+export function importPick() {
+  return invoke('import_pick');
 }
 
 /**

@@ -1,21 +1,20 @@
 // The settings view: how long a copied code stays on the clipboard, the tray and start-up
-// options, and the encrypted backup export.
+// options, the appearance, and the encrypted backup export.
 //
-// Settings are read from the shell each time the view opens and saved all at once; the form
-// cannot be saved before they were read, so a failed read never overwrites them with blanks.
+// Settings are read from the shell each time the view opens, and each is saved as it is
+// chosen (no Save button): a list or a checkbox at once, a number when it is committed (Enter
+// or leaving the field); the appearance is applied before the shell answers. Nothing is saved
+// before the settings were read, so a failed read never overwrites them with blanks. Saves
+// run one after the other. What is sent is computed in settings-state.js.
 
 import { exportBackup, getSettings, setSettings } from './ipc.js';
 import {
   announce, byId, clearErrors, inputById, reportFieldErrors, setFieldError, setFormError, setText,
   whileBusy,
 } from './dom.js';
+import { errorWords } from './format.js';
+import { savesOn, settingsInputOf, settingsToSave } from './settings-state.js';
 import { registerView, showView } from './views.js';
-
-/** Settings inputs by the name the shell gives them in `error.field`. */
-const SETTINGS_FIELDS = {
-  clipboard_clear_seconds: 'set-clipboard-seconds',
-  tray_accounts: 'set-tray-accounts',
-};
 
 const form = /** @type {HTMLFormElement} */ (byId('settings-form'));
 const clipboardSeconds = inputById('set-clipboard-seconds');
@@ -23,7 +22,6 @@ const trayAccounts = inputById('set-tray-accounts');
 const startHidden = inputById('set-start-hidden');
 const autostart = inputById('set-autostart');
 const theme = /** @type {HTMLSelectElement} */ (byId('set-theme'));
-const saveButton = /** @type {HTMLButtonElement} */ (byId('settings-save'));
 const settingsError = byId('settings-error');
 const settingsResult = byId('settings-result');
 
@@ -41,8 +39,10 @@ const exportResult = byId('export-result');
 
 /** @type {SettingsHooks} */
 let hooks;
-/** Whether the form shows the stored settings (only then may it be saved). */
-let loaded = false;
+/** The settings as last read or saved; null until read (then nothing may be saved). */
+let stored = /** @type {Record<string, unknown> | null} */ (null);
+/** The save running now: the next waits for it. */
+let saving = Promise.resolve();
 
 /**
  * Shows the view with the stored settings.
@@ -55,58 +55,51 @@ export async function openSettings({ backup = false } = {}) {
   settingsResult.hidden = true;
   if (!showView('settings', backup ? password : clipboardSeconds)) return;
   if (backup) exportForm.scrollIntoView({ block: 'start' });
-  loaded = false;
+  stored = null;
   try {
-    const settings = await getSettings();
-    clipboardSeconds.value = String(settings.clipboard_clear_seconds);
-    trayAccounts.value = String(settings.tray_accounts);
-    startHidden.checked = settings.start_hidden;
-    autostart.checked = settings.autostart;
-    theme.value = settings.theme;
-    loaded = true;
+    show(await getSettings());
   } catch (error) {
-    setFormError(settingsError, `The settings could not be read: ${error.message}`);
+    setFormError(settingsError, `The settings could not be read: ${errorWords(error).text}`);
   }
 }
 
-/**
- * The whole number typed, or null. The ranges are the shell's: it names the field it refuses.
- * @param {HTMLInputElement} input
- */
-function wholeNumber(input) {
-  const text = input.value.trim();
-  const value = Number(text);
-  return text !== '' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+/** @param {import('./ipc.js').Settings} settings */
+function show(settings) {
+  clipboardSeconds.value = String(settings.clipboard_clear_seconds);
+  trayAccounts.value = String(settings.tray_accounts);
+  startHidden.checked = settings.start_hidden;
+  autostart.checked = settings.autostart;
+  theme.value = settings.theme;
+  stored = { ...settings };
+}
+
+/** Saves the controls as they are now (after any save still running). */
+function saveNow() {
+  saving = saving.then(save, save);
+  return saving;
 }
 
 async function save() {
   clearErrors(form);
   settingsResult.hidden = true;
-  if (!loaded) {
+  if (!stored) {
     setFormError(settingsError, 'The settings could not be read, so they are not saved. Reopen Settings to try again.');
     return;
   }
-  const seconds = wholeNumber(clipboardSeconds);
-  const tray = wholeNumber(trayAccounts);
-  /** @type {Record<string, string>} */
-  const errors = {};
-  if (seconds === null) errors['set-clipboard-seconds'] = 'Enter a whole number of seconds.';
-  if (tray === null) errors['set-tray-accounts'] = 'Enter a whole number.';
-  if (!reportFieldErrors(errors) || seconds === null || tray === null) return;
+  const { settings, errors } = settingsToSave({
+    clipboard_clear_seconds: clipboardSeconds.value,
+    tray_accounts: trayAccounts.value,
+    start_hidden: startHidden.checked,
+    autostart: autostart.checked,
+    theme: theme.value,
+  }, stored);
+  if (!reportFieldErrors(errors) || !settings) return;
+  // The appearance changes at once; the shell's answer confirms it.
+  /** @type {any} */ (window).cogauthApplyTheme?.(settings.theme);
   try {
-    const stored = await setSettings({
-      clipboard_clear_seconds: seconds,
-      start_hidden: startHidden.checked,
-      autostart: autostart.checked,
-      tray_accounts: tray,
-      theme: theme.value,
-    });
-    clipboardSeconds.value = String(stored.clipboard_clear_seconds);
-    trayAccounts.value = String(stored.tray_accounts);
-    startHidden.checked = stored.start_hidden;
-    autostart.checked = stored.autostart;
-    theme.value = stored.theme;
-    /** @type {any} */ (window).cogauthApplyTheme?.(stored.theme);
+    const saved = await setSettings(settings);
+    show(saved);
+    /** @type {any} */ (window).cogauthApplyTheme?.(saved.theme);
     setText(settingsResult, 'Saved.');
     settingsResult.hidden = false;
     announce('Settings saved.');
@@ -117,12 +110,13 @@ async function save() {
       setFormError(settingsError, 'Nothing was saved: start at login stays off.');
       return;
     }
-    const field = SETTINGS_FIELDS[error.field ?? ''];
-    if (field) {
-      setFieldError(field, error.message);
-      byId(field).focus();
+    const input = settingsInputOf(error);
+    const { text } = errorWords(error);
+    if (input) {
+      setFieldError(input, text);
+      byId(input).focus();
     } else {
-      setFormError(settingsError, error.message);
+      setFormError(settingsError, text);
     }
   }
 }
@@ -152,10 +146,10 @@ async function exportEncrypted() {
       exportResult.hidden = false;
       announce('Export cancelled: nothing was written.');
     } else if (error.field === 'password') {
-      setFieldError('export-password', error.message);
+      setFieldError('export-password', errorWords(error).text);
       password.focus();
     } else {
-      setFormError(exportError, error.message);
+      setFormError(exportError, errorWords(error).text);
     }
   }
 }
@@ -174,9 +168,16 @@ export function initSettings(settingsHooks) {
     },
   });
   form.addEventListener('submit', (event) => {
+    // Enter in a number field commits it.
     event.preventDefault();
-    whileBusy(saveButton, save);
+    saveNow();
   });
+  for (const type of /** @type {const} */ (['input', 'change'])) {
+    form.addEventListener(type, (event) => {
+      const target = /** @type {HTMLElement} */ (event.target);
+      if (savesOn(target.id, type)) saveNow();
+    });
+  }
   exportForm.addEventListener('submit', (event) => {
     event.preventDefault();
     whileBusy(exportButton, exportEncrypted);

@@ -54,6 +54,10 @@ pub fn copy(app: &AppHandle, state: &AppState, id: &AccountId) -> Result<Copied,
         code
     };
     let seconds = copy_text(app, state, &code.value)?;
+    // For the "recently used" order: a hint, so a failure to record it does not fail the copy.
+    if let Err(error) = state.vault()?.mark_used(id, now_unix()) {
+        eprintln!("cogauth-app: the last use of {id} was not recorded: {error}");
+    }
     Ok(Copied {
         value: code.value,
         clear_after_seconds: seconds,

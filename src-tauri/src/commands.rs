@@ -30,7 +30,7 @@ use crate::demo::DemoPool;
 use crate::enrolment::{EnrollEvent, Job, ResumeForm, StartRequest};
 use crate::error::CommandError;
 use crate::import_slot;
-use crate::settings::{RememberedPool, Settings};
+use crate::settings::{ListView, RememberedPool, Settings};
 use crate::state::{AppState, changing_vault, with_state};
 use crate::view::{AccountList, AccountRef, ImportPreview};
 
@@ -51,12 +51,11 @@ pub async fn list_accounts(app: AppHandle) -> Result<AccountList, CommandError> 
 /// The list `list_accounts` answers with, computed now.
 pub(crate) fn account_list(state: &AppState) -> Result<AccountList, CommandError> {
     let (vault, data_dir) = state.vault_and_dir()?;
-    let mut list = AccountList::at(vault, now_unix(), &state.deleting())?;
+    let mut list =
+        AccountList::at(vault, now_unix(), &state.deleting())?.arranged(state.settings.list_view());
     state.mark("shell_codes_read");
     // The reminder is a hint: a damaged record must not hide the codes.
-    list.backup = backup::status(data_dir, vault)
-        .ok()
-        .filter(|status| status.added_since > 0);
+    list.backup = backup::reminder(data_dir, vault, now_unix()).ok().flatten();
     Ok(list)
 }
 
@@ -125,7 +124,7 @@ pub async fn rename_account(
 }
 
 /// Seconds a deletion can be undone.
-pub const UNDO_SECONDS: u64 = 8;
+pub const UNDO_SECONDS: u64 = 10;
 
 /// The answer of `delete_account`.
 #[derive(Serialize)]
@@ -185,10 +184,10 @@ pub async fn move_account(app: AppHandle, id: String, to_index: usize) -> Result
     .await
 }
 
-/// Sorts the stored order by issuer, then label.
+/// Remembers how the list is shown (its order, a view over the stored one, and its density).
 #[tauri::command]
-pub async fn sort_accounts(app: AppHandle) -> Result<(), CommandError> {
-    changing_vault(app, |state| Ok(state.vault()?.sort_by_name()?)).await
+pub async fn set_list_view(app: AppHandle, view: ListView) -> Result<ListView, CommandError> {
+    with_state(app, move |state| state.settings.set_list_view(view)).await
 }
 
 /// The answer of `reveal_account`.
@@ -282,20 +281,6 @@ pub fn import_cancel(state: tauri::State<'_, AppState>) {
     state.import.cancel();
 }
 
-/// The answer of `import_limits`.
-#[derive(Serialize)]
-pub struct ImportLimits {
-    max_file_bytes: usize,
-}
-
-/// Core's limits for a picked file, so the page can refuse a huge one before reading it.
-#[tauri::command]
-pub fn import_limits() -> ImportLimits {
-    ImportLimits {
-        max_file_bytes: transfer::MAX_FILE_BYTES,
-    }
-}
-
 /// Loads a file the user picked (sent as the raw request body): an export, or a picture of
 /// QR codes.
 #[tauri::command]
@@ -309,6 +294,39 @@ pub async fn import_load(app: AppHandle, request: Request<'_>) -> Result<Loaded,
     let bytes = Zeroizing::new(bytes.clone());
     let handle = app.clone();
     with_state(app, move |state| {
+        Ok(keep(&handle, state, Pending::file(bytes)?))
+    })
+    .await
+}
+
+/// Lets the user pick a file to import in the native open dialog, then loads it like
+/// `import_load` (at most core's `MAX_FILE_BYTES` is read). Rejects with kind "cancelled" when
+/// the dialog is closed.
+#[tauri::command]
+pub async fn import_pick(app: AppHandle) -> Result<Loaded, CommandError> {
+    use std::io::Read as _;
+    let handle = app.clone();
+    with_state(app, move |state| {
+        let chosen = handle
+            .dialog()
+            .file()
+            .set_title("Import a QR picture or an export")
+            .blocking_pick_file()
+            .ok_or(CommandError::Cancelled)?;
+        let path = chosen.into_path().map_err(|error| CommandError::Invalid {
+            field: None,
+            message: format!("not a local file: {error}"),
+        })?;
+        let cannot = |error: std::io::Error| CommandError::Invalid {
+            field: None,
+            message: format!("cannot read {}: {error}", path.display()),
+        };
+        let mut bytes = Zeroizing::new(Vec::new());
+        std::fs::File::open(&path)
+            .map_err(cannot)?
+            .take(transfer::MAX_FILE_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
         Ok(keep(&handle, state, Pending::file(bytes)?))
     })
     .await
@@ -412,12 +430,20 @@ pub async fn export_backup(
     transfer::check_backup_password(&password)?;
     let dialog = app.clone();
     with_state(app, move |state| {
-        let name = format!("cogauth-backup-{}.json", now_unix());
-        let chosen = dialog
+        // Named by today's date in UTC, the calendar core writes backup times in; offered in
+        // Documents (else the home folder), not in the app's working directory.
+        let name = format!("cogauth-backup-{}.json", backup::utc_date(now_unix()));
+        let paths = dialog.path();
+        let folder = paths.document_dir().or_else(|_| paths.home_dir()).ok();
+        let mut picker = dialog
             .dialog()
             .file()
             .set_title("Save the encrypted backup")
-            .set_file_name(&name)
+            .set_file_name(&name);
+        if let Some(folder) = folder.filter(|f| f.is_dir()) {
+            picker = picker.set_directory(folder);
+        }
+        let chosen = picker
             .add_filter("Aegis vault", &["json"])
             .blocking_save_file()
             .ok_or(CommandError::Cancelled)?;

@@ -15,7 +15,7 @@ use cogauth_core::cognito::{
     self, AuthFlow, ClientSecret, CognitoError, EnrollRequest, PoolConfig, Progress, Prompt,
     Question, ResumeRequest, Step,
 };
-use cogauth_core::{Account, AccountId};
+use cogauth_core::{Account, AccountId, AccountState};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager};
 use tokio::sync::{Mutex as AsyncMutex, Notify, mpsc};
@@ -40,6 +40,14 @@ pub enum EnrollEvent {
     Warning {
         /// The message.
         text: String,
+    },
+    /// CogAuth already holds the user: the flow continues that account instead of starting over
+    /// (core's `Progress::holds`).
+    Held {
+        /// The account.
+        account: AccountRef,
+        /// Whether it is active (enrolled) rather than pending.
+        active: bool,
     },
     /// What the flow is doing while the user waits ("waiting 12 s for a fresh code").
     Note {
@@ -316,7 +324,10 @@ impl Worker {
                 }
             }
             Err(error) => {
-                let pending = self.held_account();
+                // Only a pending account can be resumed: an active one is enrolled already.
+                let pending = self
+                    .held_account()
+                    .filter(|a| matches!(a.state, AccountState::Pending { .. }));
                 EnrollEvent::Failed {
                     error,
                     resumable: pending.is_some(),
@@ -462,6 +473,13 @@ impl Progress for Events {
     fn note(&mut self, message: &str) {
         let _ = self.events.send(EnrollEvent::Note {
             text: message.to_owned(),
+        });
+    }
+
+    fn holds(&mut self, account: &Account) {
+        let _ = self.events.send(EnrollEvent::Held {
+            account: AccountRef::from(account),
+            active: account.state == AccountState::Active,
         });
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Every command returns `Result<_, CommandError>`. Over IPC it is the object
 //! `{"kind": "...", "message": "..."}`: the UI branches on `kind` (a stable snake_case name)
-//! and shows `message` (one clear sentence from core, never holding a secret).
+//! and shows `message` (one clear sentence from core, never holding a secret). A duplicate name
+//! also carries the account it clashes with, `account: {id, issuer, label}`, so that the UI can
+//! name it in its own words and show it without reading the message.
 
 use std::sync::Arc;
 
@@ -116,13 +118,26 @@ impl CommandError {
 impl Serialize for CommandError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let field = self.field();
-        let mut object = serializer.serialize_struct("CommandError", 3)?;
+        let mut object = serializer.serialize_struct("CommandError", 4)?;
         object.serialize_field("kind", self.kind())?;
         object.serialize_field("message", &self.to_string())?;
         if let Some(field) = field {
             object.serialize_field("field", field)?;
         } else {
             object.skip_field("field")?;
+        }
+        match self {
+            CommandError::Vault(VaultError::Duplicate {
+                id, issuer, label, ..
+            }) => object.serialize_field(
+                "account",
+                &crate::view::AccountRef {
+                    id: id.to_string(),
+                    issuer: issuer.clone(),
+                    label: label.clone(),
+                },
+            )?,
+            _ => object.skip_field("account")?,
         }
         object.end()
     }
@@ -145,6 +160,23 @@ mod tests {
                 "kind": "not_found",
                 "message": "no account matches 'gh'",
             })
+        );
+    }
+
+    #[test]
+    fn a_duplicate_names_the_account_it_clashes_with() {
+        let id = cogauth_core::AccountId::generate().expect("random");
+        let error = CommandError::from(VaultError::Duplicate {
+            name: "GitHub:alice".to_owned(),
+            id: id.clone(),
+            issuer: "GitHub".to_owned(),
+            label: "alice".to_owned(),
+        });
+        let json = serde_json::to_value(&error).expect("serializes");
+        assert_eq!(json["kind"], "duplicate");
+        assert_eq!(
+            json["account"],
+            serde_json::json!({"id": id.to_string(), "issuer": "GitHub", "label": "alice"})
         );
     }
 

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use cogauth_core::atomic_file;
+use cogauth_core::{ListOrder, atomic_file};
 use serde::{Deserialize, Serialize};
 
 use crate::error::CommandError;
@@ -123,12 +123,35 @@ pub struct RememberedPool {
     pub has_client_secret: bool,
 }
 
+/// How the account list is shown: chosen in the list itself and remembered here, apart from
+/// the settings form (which saves [`Settings`] whole and so never resets it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListView {
+    /// The order the list is shown in; the stored (manual) order stays as it is.
+    pub order: ListOrder,
+    /// How tall the rows are.
+    pub density: Density,
+}
+
+/// The account list's row height.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Density {
+    /// Rows of about 3 rem: issuer and label on two lines.
+    #[default]
+    Comfortable,
+    /// Rows of about 2.5 rem: issuer and label on one line.
+    Compact,
+}
+
 /// The file's content.
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(default)]
 struct SettingsFile {
     settings: Settings,
     pools: Vec<RememberedPool>,
+    list: ListView,
 }
 
 /// The settings in memory and where they are saved.
@@ -159,6 +182,21 @@ impl SettingsStore {
     /// The current settings.
     pub fn settings(&self) -> Settings {
         self.lock().settings.clone()
+    }
+
+    /// How the account list is shown.
+    pub fn list_view(&self) -> ListView {
+        self.lock().list
+    }
+
+    /// Saves how the account list is shown.
+    pub fn set_list_view(&self, view: ListView) -> Result<ListView, CommandError> {
+        let mut file = self.lock();
+        let mut next = file.clone();
+        next.list = view;
+        self.save(&next)?;
+        *file = next;
+        Ok(view)
     }
 
     /// The remembered pools, most recent first.
@@ -315,6 +353,26 @@ mod tests {
             endpoint: None,
             has_client_secret: true,
         }
+    }
+
+    #[test]
+    fn the_list_view_is_remembered_and_saving_the_settings_form_keeps_it() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("settings.json");
+        let store = SettingsStore::at(Some(path.clone()));
+        assert_eq!(store.list_view(), ListView::default());
+        let view = ListView {
+            order: ListOrder::Recent,
+            density: Density::Compact,
+        };
+        store.set_list_view(view).expect("saves");
+        store.set(Settings::default()).expect("saves");
+        assert_eq!(SettingsStore::at(Some(path)).list_view(), view);
+        let json = serde_json::to_value(view).expect("serialises");
+        assert_eq!(
+            json,
+            serde_json::json!({"order": "recent", "density": "compact"})
+        );
     }
 
     #[test]

@@ -12,16 +12,20 @@ use cogauth_core::{Account, AccountId, Code, CurrentCode, SecretStore, Vault, Va
 use serde::Serialize;
 
 use crate::error::CommandError;
+use crate::settings::ListView;
 
 /// The answer of `list_accounts`.
 #[derive(Debug, Serialize)]
 pub struct AccountList {
     /// The Unix time (seconds) the codes were computed for.
     pub now: u64,
-    /// Every account in the vault, in stored order, except those being deleted.
+    /// Every account in the vault, except those being deleted: in stored order, or in the
+    /// order `view` names.
     pub accounts: Vec<AccountRow>,
     /// When the last backup was made, if accounts were added since (the reminder).
     pub backup: Option<BackupStatus>,
+    /// How the list is shown: `accounts` are in `view.order`.
+    pub view: ListView,
 }
 
 /// One account with its current code.
@@ -79,7 +83,15 @@ impl AccountList {
             now,
             accounts,
             backup: None,
+            view: ListView::default(),
         })
+    }
+
+    /// The list in `view.order` (core's orders, a view over the stored one).
+    pub fn arranged(mut self, view: ListView) -> Self {
+        view.order.arrange(&mut self.accounts, |row| &row.account);
+        self.view = view;
+        self
     }
 
     /// Whether every current code in the list still has more than a second to live at `now`

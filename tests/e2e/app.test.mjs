@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 
 import {
-  cli, clipboardTargets, clipboardText, listed, nowUnix, oathtool, oathtoolTotp, screenshot, setClipboardText, startApp,
-  until,
+  cli, clipboardTargets, clipboardText, listed, nowUnix, oathtool, oathtoolTotp, rowAction, screenshot, setClipboardText,
+  startApp, until,
 } from './support.mjs';
 
 const ALICE = { secret: 'JBSWY3DPEHPK3PXP', uri: 'otpauth://totp/ACME:alice?secret=JBSWY3DPEHPK3PXP&issuer=ACME' };
@@ -216,7 +216,7 @@ test('Alt+Down moves a row down, in the window and in the vault', async () => {
 
 test('rename changes the name in the vault', async () => {
   const id = idOf('Example', 'bob');
-  await press(row(id).$('button.rename'));
+  await rowAction(browser, id, 'rename');
   const issuer = browser.$('#rename-issuer');
   await issuer.waitForDisplayed();
   await fill(issuer, 'Example Corp');
@@ -224,12 +224,18 @@ test('rename changes the name in the vault', async () => {
   await press(browser.$('#rename-save'));
   await until(() => listed().some((a) => a.id === id && a.label === 'robert' && a.issuer === 'Example Corp'),
     'the new name in the vault');
-  await until(async () => (await row(id).$('.account-label').getText()) === 'robert', 'the new label shown');
+  let seen = '';
+  await until(async () => {
+    // Rows far off screen are not rendered (content-visibility): bring it into view first.
+    await row(id).scrollIntoView({ block: 'center' });
+    seen = await browser.execute((rowId) => document.querySelector(`li.account[data-id="${rowId}"] .account-label`)?.textContent ?? '', id);
+    return seen === 'robert';
+  }, 'the new label shown').catch((error) => { throw new Error(`${error.message}; the row shows "${seen}"`); });
 });
 
 test('delete can be undone, and otherwise removes the account', async () => {
   const id = idOf('GitHub', 'carol');
-  await press(row(id).$('button.delete'));
+  await rowAction(browser, id, 'remove');
   await press(browser.$('#delete-confirm'));
   // The row may be re-rendered while it is looked up (a stale element): look again.
   await until(async () => {
@@ -243,7 +249,7 @@ test('delete can be undone, and otherwise removes the account', async () => {
   await press(browser.$('#toast-undo'));
   await row(id).waitForDisplayed();
 
-  await press(row(id).$('button.delete'));
+  await rowAction(browser, id, 'remove');
   await press(browser.$('#delete-confirm'));
   await until(() => !listed().some((a) => a.id === id), 'removed from the vault after the undo window', 20000);
 });

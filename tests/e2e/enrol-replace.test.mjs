@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import {
-  assertShowsCode, cli, listed, oathtoolTotp, press, screenshot, startApp, until,
+  assertShowsCode, cli, fillField, listed, oathtoolTotp, press, screenshot, startApp, textIn, until,
 } from './support.mjs';
 
 /** The emulator's ready line (scripts/e2e saved it for the app's demo mode). */
@@ -36,16 +36,11 @@ after(async () => {
   if (enrolledId) cli(['remove', enrolledId]);
 });
 
-/** Replaces the value of a text field, brought to the middle of the window first. */
-async function fill(selector, value) {
-  const element = browser.$(selector);
-  await element.waitForDisplayed();
-  await element.scrollIntoView({ block: 'center' });
-  await element.setValue(value);
-}
+/** Replaces the value of a text field (see fillField). */
+const fill = (selector, value) => fillField(browser, selector, value);
 
-/** An element's text as the page has it ('' when empty or hidden). */
-const textOf = (selector) => browser.execute((query) => document.querySelector(query)?.textContent ?? '', selector);
+/** An element's text as the page has it (see textIn). */
+const textOf = (selector) => textIn(browser, selector);
 
 /** Whether a checkbox is ticked (read in the page: the user form is hidden by then). */
 const ticked = (selector) => browser.execute((query) => Boolean(document.querySelector(query)?.checked), selector);

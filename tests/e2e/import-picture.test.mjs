@@ -1,6 +1,6 @@
-// Importing pictures of QR codes end to end: the user picks a PNG in the Add view's file
-// picker (WebDriver sets the file on the <input type=file>), the page asks core's limit
-// (import_limits), hands the bytes to the shell (import_load), shows the preview and imports.
+// Importing pictures of QR codes end to end: the user picks a PNG with the Add view's "Choose a
+// file…" button in the shell's native dialog (import_pick; answered from the keyboard with
+// xdotool), the shell reads it within core's limit, the page shows the preview and imports.
 // Both pictures are in tests/fixtures/qr (its README says how they were made and what they
 // hold); the codes shown are compared with oathtool's. One app session for the file; the tests
 // run in order and work on a fresh vault or on the one app.test.mjs leaves (their accounts
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, test } from 'node:test';
 
 import {
-  accountRow, assertShowsCode, backToList, listed, press, screenshot, startApp, until,
+  accountRow, answerFileDialog, assertShowsCode, backToList, listed, press, screenshot, startApp, until,
 } from './support.mjs';
 
 const PICTURES = fileURLToPath(new URL('../fixtures/qr/', import.meta.url));
@@ -54,10 +54,8 @@ const stored = ({ issuer, label }) => listed().find((a) => a.issuer === issuer &
  */
 async function pickPicture(name) {
   await press(browser.$('#add-button'));
-  const picker = browser.$('#import-file');
-  await picker.waitForDisplayed();
-  await picker.scrollIntoView({ block: 'center' });
-  await picker.addValue(join(PICTURES, name));
+  await press(browser.$('#import-file'));
+  await answerFileDialog('Import a QR picture or an export', join(PICTURES, name));
   const preview = browser.$('#import-preview');
   await preview.waitForDisplayed({ timeout: 20000 }).catch(async () => {
     const error = await browser.$('#import-error').getText().catch(() => '');

@@ -11,7 +11,7 @@ import { after, before, beforeEach, test } from 'node:test';
 
 import {
   accountRow, answerNativeDialog, backToList, cli, clipboardTargets, clipboardText, listed, press,
-  startApp, until,
+  rowAction, startApp, until,
 } from './support.mjs';
 
 const HOLLY = 'otpauth://totp/Holly:h?secret=NBSWY3DPO5XXE3DEMFRGGZDF&issuer=Holly';
@@ -76,7 +76,7 @@ test('revealing a secret waits for the user\'s yes in a native dialog; no means 
   // Other test files leave accounts above it: bring its row on screen first.
   await row.waitForExist();
   await row.scrollIntoView({ block: 'center' });
-  await press(row.$('.reveal'));
+  await rowAction(browser, fern, 'reveal');
   await answerNativeDialog(question, 'confirm');
   await until(async () => (await browser.$('#reveal-uri').getValue()).includes(FERN.secret),
     'the link shown');

@@ -120,6 +120,29 @@ export async function screenshot(browser, name) {
   await browser.saveScreenshot(join(dir, `${name}.png`));
 }
 
+/**
+ * Replaces the value of a text field, brought to the middle of the window first.
+ * @param {WebdriverIO.Browser} browser
+ * @param {string} selector
+ * @param {string} value
+ */
+export async function fillField(browser, selector, value) {
+  const element = browser.$(selector);
+  await element.waitForDisplayed();
+  await element.scrollIntoView({ block: 'center' });
+  await element.setValue(value);
+}
+
+/**
+ * An element's text as the document holds it ('' when there is none; hidden parts included).
+ * @param {WebdriverIO.Browser} browser
+ * @param {string} selector
+ * @returns {Promise<string>}
+ */
+export function textIn(browser, selector) {
+  return browser.execute((query) => document.querySelector(query)?.textContent ?? '', selector);
+}
+
 /** Unix seconds now. */
 export const nowUnix = () => Math.floor(Date.now() / 1000);
 
@@ -142,6 +165,21 @@ export async function backToList(browser) {
 
 /** An account's row. */
 export const accountRow = (browser, id) => browser.$(`li.account[data-id="${id}"]`);
+
+/**
+ * Runs one of a row's actions as a user does: its "⋯" button, then the menu item.
+ * @param {WebdriverIO.Browser} browser
+ * @param {string} id
+ * @param {'copy'|'hotpNext'|'finish'|'rename'|'reveal'|'moveUp'|'moveDown'|'remove'} action
+ */
+export async function rowAction(browser, id, action) {
+  // Rows far off screen are not rendered (content-visibility): bring the row into view first.
+  await accountRow(browser, id).scrollIntoView({ block: 'center' });
+  await press(accountRow(browser, id).$('button.more'));
+  const item = browser.$(`#row-menu [data-action="${action}"]`);
+  await item.waitForDisplayed();
+  await item.click();
+}
 
 /** The code a row shows, without the grouping space. */
 export async function shownCode(browser, id) {
@@ -190,4 +228,30 @@ export async function answerNativeDialog(title, answer) {
   const found = (await run(['search', '--sync', '--onlyvisible', '--name', pattern])).trim().split('\n')[0];
   assert.ok(found, `a native dialog titled "${title}"`);
   await run(['windowfocus', '--sync', found, 'key', '--clearmodifiers', answer === 'confirm' ? 'Return' : 'Escape']);
+}
+
+/**
+ * Answers the app's native file dialog titled `title` (GTK's file chooser, which the page
+ * cannot see) from the keyboard: with `path`, Ctrl+L opens its location field, the path is
+ * typed and Return picks it; without, Return accepts what it offers (a save dialog's
+ * suggested name in its suggested folder). Fails if no such dialog appears.
+ * @param {string} title  the exact title
+ * @param {string} [path]
+ */
+export async function answerFileDialog(title, path) {
+  const run = (args) => new Promise((resolve, reject) => {
+    execFile('xdotool', args, { timeout: 20000 }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
+  });
+  const pattern = `^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  const found = (await run(['search', '--sync', '--onlyvisible', '--name', pattern])).trim().split('\n')[0];
+  assert.ok(found, `a native file dialog titled "${title}"`);
+  // The chooser fills itself in after it is mapped.
+  await new Promise((resolve) => { setTimeout(resolve, 700); });
+  if (path) {
+    await run(['windowfocus', '--sync', found, 'key', '--clearmodifiers', 'ctrl+l']);
+    await new Promise((resolve) => { setTimeout(resolve, 300); });
+    await run(['windowfocus', '--sync', found, 'type', '--delay', '15', path]);
+    await new Promise((resolve) => { setTimeout(resolve, 300); });
+  }
+  await run(['windowfocus', '--sync', found, 'key', '--clearmodifiers', 'Return']);
 }

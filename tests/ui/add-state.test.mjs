@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import {
-  fieldsShown, fileRefusal, importedMessage, inputOf, isTransferLink, MANUAL_FIELDS, manualEntry,
+  fieldsShown, importedMessage, inputOf, isTransferLink, MANUAL_FIELDS, manualEntry,
   PREVIEW_LIMIT, previewModel,
 } from '../../ui/add-state.js';
 import { accountName, formatMiB, groupCode, plural } from '../../ui/format.js';
@@ -72,15 +72,6 @@ describe('importing', () => {
     assert.ok(isTransferLink('  OTPAUTH-MIGRATION://offline?data=abc'));
     assert.ok(!isTransferLink('otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP'));
     assert.ok(!isTransferLink(''));
-  });
-
-  test('a file over core\'s limit is refused with that limit in MiB; one at the limit is read', () => {
-    const max = 50 * MIB;
-    assert.equal(fileRefusal({ name: 'photo.jpg', size: max }, max), null);
-    assert.equal(fileRefusal({ name: 'photo.jpg', size: max + 1 }, max),
-      'photo.jpg is larger than 50 MiB, the largest file CogAuth imports.');
-    assert.match(fileRefusal({ name: 'a.json', size: 17 * MIB }, 16 * MIB), /larger than 16 MiB/);
-    assert.equal(fileRefusal({ name: 'big.png', size: 60 * MIB }, 64 * MIB), null, 'the number comes from core, not the page');
   });
 
   test('the preview: format, counts, entries (at most PREVIEW_LIMIT), warnings', () => {

@@ -12,7 +12,7 @@ import {
   promptErrors, promptModel, reduce, resumeForm, resumeRequest, RUN_TITLES, SCREENS, settled, startRequest, STEPS,
   withHint, withStepDone,
 } from '../../ui/enrol-state.js';
-import { HINTS } from '../../ui/format.js';
+import { HINTS, WORDS } from '../../ui/format.js';
 
 const DEFAULTS = {
   pools: [{ region: 'eu-west-1', user_pool_id: 'eu-west-1_Abc', client_id: 'c1', endpoint: null, has_client_secret: true }],
@@ -310,8 +310,9 @@ describe('how a run ends', () => {
     const error = { kind: 'network', message: 'The connection was lost.' };
     const state = reduce(started(), { type: 'failed', error, resumable: true, account_id: 'p9' });
     assert.equal(state.phase, 'failed');
+    // In words for people (format.js's WORDS), not core's log line.
     assert.deepEqual(state.failure,
-      { kind: 'network', message: 'The connection was lost.', hint: '', field: null, resumableId: 'p9' });
+      { kind: 'network', message: WORDS.network(error), hint: '', field: null, resumableId: 'p9' });
     assert.equal(reduce(started(), { type: 'failed', error, resumable: false, account_id: 'p9' }).failure.resumableId, null);
     const again = reduce(state, { type: 'started', prove: true, resumed: true });
     assert.equal(again.phase, 'running', '"Resume" starts a new run');
@@ -457,7 +458,7 @@ describe('hints: one table, by kind, shown with core\'s message', () => {
   test('a refusal at the start carries its kind\'s hint', () => {
     const user = run(initialState(), { type: 'open', defaults: DEFAULTS }, { type: 'next' });
     const state = reduce(user, { type: 'refused', error: { kind: 'keychain_locked', message: 'the keychain is locked' } });
-    assert.deepEqual(state.refusal, { message: 'the keychain is locked', hint: HINTS.keychain_locked, input: null });
+    assert.deepEqual(state.refusal, { message: WORDS.keychain_locked({}), hint: HINTS.keychain_locked, input: null });
   });
 });
 
@@ -526,7 +527,7 @@ describe('core\'s refusals go next to their input', () => {
     const failed = reduce(started(), { type: 'failed', error: { kind: 'network', message: 'lost' }, resumable: true, account_id: 'p1' });
     const state = reduce(failed, { type: 'refused', error: { kind: 'wrong_password', message: 'Incorrect username or password.' } });
     assert.equal(state.phase, 'failed');
-    assert.equal(state.failure.message, 'Incorrect username or password.');
+    assert.equal(state.failure.message, 'That password is not right. Check it and try again.');
     assert.equal(state.failure.resumableId, 'p1');
   });
 });

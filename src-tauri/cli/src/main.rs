@@ -219,14 +219,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The backup reminder of `list`: one line on stderr when accounts were added since the last
-/// export, and only for a person at a terminal (scripts read `backup-status`).
+/// The backup reminder of `list`: one line on stderr when core's rule says one is due (a few
+/// accounts, or a week, without a backup; the app's banner follows the same rule), and only
+/// for a person at a terminal (scripts read `backup-status`).
 fn backup_hint(data_dir: &std::path::Path, vault: &Vault<KeyringStore>) {
     if !std::io::stderr().is_terminal() {
         return;
     }
-    if let Ok(status) = cogauth_core::backup::status(data_dir, vault)
-        && status.added_since > 0
+    if let Ok(Some(status)) =
+        cogauth_core::backup::reminder(data_dir, vault, cogauth_core::vault::now_unix())
     {
         eprintln!("cogauth: {}", transfer::backup_line(&status));
     }

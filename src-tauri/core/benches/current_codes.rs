@@ -168,6 +168,7 @@ fn seed(data_dir: &std::path::Path, count: usize) -> Vec<(AccountId, Secret)> {
             params,
             state: AccountState::Active,
             created_at: UNIX_TIME,
+            last_used: None,
             cognito: None,
         });
         secrets.push((id, secret));

@@ -142,6 +142,53 @@ pub fn status<S: SecretStore>(
     })
 }
 
+/// The reminder is due once this many accounts were added since the last backup…
+pub const REMIND_AFTER_ACCOUNTS: usize = 3;
+/// …or once an account has gone this many days without a backup (one new account is not
+/// worth a banner on the day it is added).
+pub const REMIND_AFTER_DAYS: u64 = 7;
+
+/// The backup reminder the app shows over its list: the status when a reminder is due
+/// ([`reminder_due`]), else `None`.
+pub fn reminder<S: SecretStore>(
+    data_dir: &Path,
+    vault: &Vault<S>,
+    now: u64,
+) -> Result<Option<BackupStatus>, BackupError> {
+    let accounts = vault.accounts()?;
+    let record = read(data_dir)?;
+    let saved: std::collections::HashSet<&str> = record
+        .as_ref()
+        .map(|r| r.accounts.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let unsaved: Vec<&Account> = accounts
+        .iter()
+        .filter(|a| !saved.contains(a.id.to_string().as_str()))
+        .collect();
+    let oldest = unsaved.iter().map(|a| a.created_at).min();
+    let status = BackupStatus {
+        last_backup: record.map(|r| r.last_backup),
+        added_since: unsaved.len(),
+    };
+    Ok(reminder_due(status.added_since, oldest, now).then_some(status))
+}
+
+/// Whether to remind of a backup: [`REMIND_AFTER_ACCOUNTS`] accounts added since the last one,
+/// or any added account older than [`REMIND_AFTER_DAYS`] (`oldest_unsaved`: the creation time
+/// of the oldest account the last backup lacks).
+pub fn reminder_due(added_since: usize, oldest_unsaved: Option<u64>, now: u64) -> bool {
+    added_since >= REMIND_AFTER_ACCOUNTS
+        || oldest_unsaved
+            .is_some_and(|created| now.saturating_sub(created) >= REMIND_AFTER_DAYS * 86_400)
+}
+
+/// `YYYY-MM-DD` of a Unix time, in UTC (the backup file's suggested name).
+pub fn utc_date(unix: u64) -> String {
+    let mut text = utc_date_time(unix);
+    text.truncate(10);
+    text
+}
+
 /// `YYYY-MM-DD HH:MM` of a Unix time, in UTC, as the reminder and the HTML export show it (the civil-from-days algorithm of Howard
 /// Hinnant's date library).
 pub fn utc_date_time(unix: u64) -> String {
@@ -213,5 +260,23 @@ mod tests {
         assert_eq!(utc_date_time(0), "1970-01-01 00:00");
         assert_eq!(utc_date_time(951_782_400), "2000-02-29 00:00");
         assert_eq!(utc_date_time(1_700_000_000), "2023-11-14 22:13");
+        assert_eq!(utc_date(1_700_000_000), "2023-11-14");
+    }
+
+    #[test]
+    fn the_reminder_waits_for_a_few_accounts_or_a_week() {
+        let day = 86_400;
+        let now = 100 * day;
+        // Nothing to back up: never.
+        assert!(!reminder_due(0, None, now));
+        // The first account, just added: not yet.
+        assert!(!reminder_due(1, Some(now - 60), now));
+        assert!(!reminder_due(2, Some(now - 6 * day), now));
+        // A few accounts: at once.
+        assert!(reminder_due(3, Some(now - 60), now));
+        // One account a week without a backup: now.
+        assert!(reminder_due(1, Some(now - 7 * day), now));
+        // A clock set back does not remind early.
+        assert!(!reminder_due(1, Some(now + day), now));
     }
 }

@@ -35,6 +35,6 @@ pub use fields::{Field, FieldError, TypedAccount};
 pub use otp::{Algorithm, Code, OtpError, OtpKind, OtpParams, Secret};
 pub use uri::{OtpAuthUri, UriError};
 pub use vault::{
-    Account, AccountId, AccountState, CurrentCode, KeychainError, KeyringStore, NewAccount,
-    SecretStore, Vault, VaultConfig, VaultError,
+    Account, AccountId, AccountState, CurrentCode, KeychainError, KeyringStore, ListOrder,
+    NewAccount, SecretStore, Vault, VaultConfig, VaultError,
 };

@@ -108,6 +108,16 @@ pub trait Progress {
     fn warn(&mut self, message: &str);
     /// What the enrolment is doing while the user waits ("waiting 12 s for a fresh code").
     fn note(&mut self, message: &str);
+    /// CogAuth already holds the user being enrolled as `account`: the enrolment continues
+    /// that account (finishes it when pending) instead of starting over. By default a warning
+    /// naming the account and its id (the CLI's); a UI may say it in its own words.
+    fn holds(&mut self, account: &Account) {
+        self.warn(&format!(
+            "CogAuth already holds this user as {} ({}); resuming that account",
+            account.display_name(),
+            account.id
+        ));
+    }
 }
 
 /// The FriendlyDeviceName CogAuth registers its TOTP device under: "<host name> CogAuth".
@@ -223,11 +233,7 @@ pub async fn enroll<S: SecretStore>(
                 == (&binding.user_pool_id, &binding.client_id, &binding.username)
         })
     }) {
-        progress.warn(&format!(
-            "CogAuth already holds this user as {} ({}); resuming that account",
-            existing.display_name(),
-            existing.id
-        ));
+        progress.holds(&existing);
         let request = ResumeRequest {
             password: &request.password,
             flow: request.flow,

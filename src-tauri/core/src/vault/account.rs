@@ -82,6 +82,10 @@ pub struct Account {
     pub state: AccountState,
     /// Unix seconds when it was added.
     pub created_at: u64,
+    /// Unix seconds when a code of it was last copied (for the "recently used" order); not
+    /// written until the first copy. Metadata, like the name: never in the keychain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<u64>,
     /// For accounts CogAuth enrolled in a Cognito user pool: where the user lives.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito: Option<CognitoBinding>,

@@ -13,6 +13,7 @@
 mod account;
 mod index;
 mod keychain;
+mod order;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use account::{Account, AccountId, AccountState};
 pub use index::{Index, IndexError, SCHEMA_VERSION};
 pub use keychain::{KeychainError, KeyringStore, SecretStore};
+pub use order::ListOrder;
 
 use crate::cognito::CognitoBinding;
 use crate::fields::{self, FieldError};
@@ -102,6 +104,10 @@ pub enum VaultError {
         name: String,
         /// The existing account's id.
         id: AccountId,
+        /// The existing account's issuer, for a UI that names it in its own words.
+        issuer: String,
+        /// The existing account's label.
+        label: String,
     },
     /// The issuer or the label was refused: too long, control characters, or both empty
     /// ([`crate::fields::names`]).
@@ -263,6 +269,8 @@ impl<S: SecretStore> Vault<S> {
             return Err(VaultError::Duplicate {
                 name: existing.display_name(),
                 id: existing.id.clone(),
+                issuer: existing.issuer.clone(),
+                label: existing.label.clone(),
             });
         }
         let id = loop {
@@ -278,6 +286,7 @@ impl<S: SecretStore> Vault<S> {
             params,
             state,
             created_at: now_unix(),
+            last_used: None,
             cognito,
         };
         self.store.put(&account.id, &secret)?;
@@ -351,6 +360,8 @@ impl<S: SecretStore> Vault<S> {
             return Err(VaultError::Duplicate {
                 name: other.1.display_name(),
                 id: other.1.id.clone(),
+                issuer: other.1.issuer.clone(),
+                label: other.1.label.clone(),
             });
         }
         let account = &mut accounts[position];
@@ -388,13 +399,11 @@ impl<S: SecretStore> Vault<S> {
         Ok(self.index.save(&lock, &accounts)?)
     }
 
-    /// Sorts the stored order by issuer, then label, ignoring case (a stable sort: equal
-    /// names keep their order).
-    pub fn sort_by_name(&self) -> Result<(), VaultError> {
-        let lock = self.index.lock()?;
-        let mut accounts = self.index.load()?;
-        accounts.sort_by_cached_key(|a| (a.issuer.to_lowercase(), a.label.to_lowercase()));
-        Ok(self.index.save(&lock, &accounts)?)
+    /// Records that a code of `id` was used (copied) at `unix_time`, for
+    /// [`ListOrder::Recent`]. Only the index changes; the stored order does not.
+    pub fn mark_used(&self, id: &AccountId, unix_time: u64) -> Result<(), VaultError> {
+        self.update(id, |account| account.last_used = Some(unix_time))?;
+        Ok(())
     }
 
     /// Changes an account's metadata under the index lock; `change` sees the current entry.

@@ -1,10 +1,11 @@
-//! The stored order (manual moves, sort by name) and the next code listed with the current one.
+//! The stored order (manual moves), the sorted views over it, and the next code listed with the current one.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use cogauth_core::{
-    Account, AccountId, Algorithm, KeyringStore, NewAccount, OtpKind, OtpParams, Secret, Vault,
+    Account, AccountId, Algorithm, KeyringStore, ListOrder, NewAccount, OtpKind, OtpParams, Secret,
+    Vault,
 };
 use keyring_core::{CredentialStore, mock};
 
@@ -80,15 +81,39 @@ fn move_to_counts_only_the_shown_accounts() {
 }
 
 #[test]
-fn sort_by_name_ignores_case_and_keeps_ties_in_order() {
+fn sorted_views_leave_the_stored_order_and_recent_follows_copies() {
     let dir = tempfile::tempdir().unwrap();
     let vault = vault(&dir);
     let totp = OtpKind::Totp { period: 30 };
+    let mut ids = Vec::new();
     for (issuer, label) in [("beta", "x"), ("Alpha", "z"), ("alpha", "b"), ("", "solo")] {
-        add(&vault, issuer, label, totp);
+        ids.push(add(&vault, issuer, label, totp).id);
     }
-    vault.sort_by_name().unwrap();
-    assert_eq!(names(&vault), ["solo", "alpha:b", "Alpha:z", "beta:x"]);
+    let view = |order: ListOrder| {
+        let mut accounts = vault.accounts().unwrap();
+        order.arrange(&mut accounts, |a| a);
+        accounts
+            .iter()
+            .map(Account::display_name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        view(ListOrder::Issuer),
+        ["alpha:b", "Alpha:z", "beta:x", "solo"]
+    );
+    assert_eq!(
+        view(ListOrder::Name),
+        ["alpha:b", "solo", "beta:x", "Alpha:z"]
+    );
+    vault.mark_used(&ids[2], 100).unwrap();
+    vault.mark_used(&ids[0], 200).unwrap();
+    assert_eq!(
+        view(ListOrder::Recent),
+        ["beta:x", "alpha:b", "Alpha:z", "solo"]
+    );
+    // The stored (manual) order is untouched by any of it.
+    assert_eq!(names(&vault), ["beta:x", "Alpha:z", "alpha:b", "solo"]);
+    assert_eq!(vault.find_id(&ids[0]).unwrap().last_used, Some(200));
 }
 
 #[test]
