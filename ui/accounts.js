@@ -23,7 +23,7 @@
 // match; a letter typed on the list starts a search (app.js).
 
 import {
-  copyCode, deleteAccount, listAccounts, moveAccount, nextHotp, setListView, uiReady,
+  copyCode, deleteAccount, listAccounts, moveAccount, nextHotp, nextVaultChange, setListView, uiReady,
   undoDelete,
 } from './ipc.js';
 import {
@@ -878,4 +878,24 @@ export function startAccounts(listHooks) {
   });
   tickEverySecond();
   refresh();
+  followVault();
+}
+
+/**
+ * Refreshes the list whenever another program (the CLI, a second tool) changes the vault:
+ * the shell watches its folder and answers this long poll within a second of a change.
+ * The refresh keeps scroll position, search text and focus, as every refresh does.
+ */
+async function followVault() {
+  let seen = null;
+  for (;;) {
+    try {
+      const now = await nextVaultChange(seen);
+      if (seen !== null && now !== seen) refresh();
+      seen = now;
+    } catch {
+      // The shell is going away or refused: try again later, without spinning.
+      await new Promise((resolve) => window.setTimeout(resolve, 5000));
+    }
+  }
 }

@@ -496,6 +496,16 @@ export function enrollCancel() {
 // Misc
 
 /**
+ * Waits until another program changed the vault on disk since generation `seen` (the last
+ * this returned; null: returns the current one at once), or a minute passed.
+ * @param {number | null} seen
+ * @returns {Promise<number>} the vault's generation now
+ */
+export function nextVaultChange(seen) {
+  return invoke('next_vault_change', { seen });
+}
+
+/**
  * Tells the shell the first list is on screen, with when each start-up step ended.
  * @param {Record<string, number>} marks  wall-clock milliseconds by step
  * @returns {Promise<null>}

@@ -33,5 +33,6 @@ pub const COMMANDS: &[&str] = &[
     "enroll_next_event",
     "enroll_answer",
     "enroll_cancel",
+    "next_vault_change",
     "ui_ready",
 ];

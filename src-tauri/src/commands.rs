@@ -9,7 +9,7 @@
 //! explicit request.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use cogauth_core::backup;
 use cogauth_core::capture;
@@ -550,6 +550,14 @@ pub fn enroll_answer(
 #[tauri::command]
 pub fn enroll_cancel(state: tauri::State<'_, AppState>) -> Result<(), CommandError> {
     state.enrolment.cancel()
+}
+
+/// The vault's generation once another program changed the vault since `seen` (the page's
+/// last; none: at once), or after a minute: the page refreshes its list when it grew.
+#[tauri::command]
+pub async fn next_vault_change(app: AppHandle, seen: Option<u64>) -> u64 {
+    let state = app.state::<AppState>();
+    state.next_vault_change(seen, Duration::from_secs(60)).await
 }
 
 /// The page has painted its first codes, with when each start-up step ended (wall-clock

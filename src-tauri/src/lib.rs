@@ -34,6 +34,7 @@ pub mod settings;
 pub mod state;
 pub mod tray;
 pub mod view;
+pub mod watch;
 pub mod window;
 
 #[cfg(test)]
@@ -91,6 +92,7 @@ pub fn run() -> tauri::Result<()> {
             commands::enroll_next_event,
             commands::enroll_answer,
             commands::enroll_cancel,
+            commands::next_vault_change,
             commands::ui_ready,
         ])
         // The window's page followed the enrolment: without it nobody would read its events.
@@ -109,6 +111,7 @@ pub fn run() -> tauri::Result<()> {
                 window::show(app.handle());
             }
             tray::create(app.handle())?;
+            watch::start(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())?;

@@ -70,6 +70,9 @@ pub struct AppState {
     marks: Mutex<BTreeMap<String, f64>>,
     /// The list computed while a new window's webview starts, for the page's first ask.
     prefetched: Mutex<Option<(Instant, AccountList)>>,
+    /// How many times the vault's folder changed on disk ([`crate::watch`]); the page waits
+    /// for it to grow.
+    vault_generation: tokio::sync::watch::Sender<u64>,
 }
 
 /// How long a prefetched list may wait for the page before it is computed again.
@@ -176,7 +179,31 @@ impl AppState {
                 wall_clock_ms(),
             )])),
             prefetched: Mutex::default(),
+            vault_generation: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// The vault's data folder, if the environment names one.
+    pub fn data_dir(&self) -> Option<PathBuf> {
+        self.vault.as_ref().ok().map(|(_, dir)| dir.clone())
+    }
+
+    /// The vault changed on disk: the pages waiting in [`Self::next_vault_change`] refresh.
+    pub fn vault_changed(&self) {
+        // A list computed before the change must not be handed out after it.
+        lock(&self.prefetched).take();
+        self.vault_generation
+            .send_modify(|generation| *generation += 1);
+    }
+
+    /// The vault's generation once it differs from `seen` (at once without `seen`), or the
+    /// current one after `patience`.
+    pub async fn next_vault_change(&self, seen: Option<u64>, patience: Duration) -> u64 {
+        let mut changes = self.vault_generation.subscribe();
+        if let Some(seen) = seen {
+            let _ = tokio::time::timeout(patience, changes.wait_for(|now| *now != seen)).await;
+        }
+        *changes.borrow()
     }
 
     /// Computes the account list ahead of the page's first ask (the keychain read then runs
