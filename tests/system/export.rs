@@ -165,7 +165,7 @@ fn encrypted_export_imports_into_a_second_vault_with_the_same_accounts() {
         .success();
     assert!(
         run.stdout
-            .starts_with("aegis: 3 new, 0 duplicates skipped\n"),
+            .starts_with("aegis: 3 new, 0 duplicates skipped; not imported: icons"),
         "{}",
         run.stdout
     );

@@ -69,7 +69,10 @@ fn import_aegis_end_to_end_and_a_second_run_adds_nothing() {
     let file = interop("aegis-fixtures/aegis_plain.json");
     let run = sandbox.cogauth(&["import", &file]).success();
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines[0], "aegis: 7 new, 0 duplicates skipped");
+    assert_eq!(
+        lines[0],
+        "aegis: 7 new, 0 duplicates skipped; not imported: icons, notes, favourites, groups, usage counts"
+    );
     for (line, name) in lines[1..].iter().zip(NAMES) {
         assert!(line.starts_with("added ") && line.ends_with(name), "{line}");
     }
@@ -85,7 +88,7 @@ fn import_aegis_end_to_end_and_a_second_run_adds_nothing() {
     assert!(
         again
             .stdout
-            .starts_with("aegis: 0 new, 7 duplicates skipped\n"),
+            .starts_with("aegis: 0 new, 7 duplicates skipped; not imported: icons"),
         "{}",
         again.stdout
     );
@@ -184,9 +187,152 @@ fn encrypted_aegis_imports_with_password_stdin_only() {
         .success();
     assert!(
         run.stdout
-            .starts_with("aegis: 7 new, 0 duplicates skipped\n")
+            .starts_with("aegis: 7 new, 0 duplicates skipped; not imported: icons")
     );
     assert_plain_accounts(&sandbox);
+}
+
+/// The TOTP code oathtool computes at `at` for plain.txt's account `issuer:label`, `None` for
+/// the others (HOTP, Steam, names plain.txt does not have).
+fn oathtool_code(issuer: &str, label: &str, at: u64) -> Option<String> {
+    let uri = PLAIN.lines().find(|line| {
+        line.starts_with("otpauth://totp/")
+            && line.contains(&format!("issuer={}&", issuer.replace(' ', "+")))
+            && line.contains(&format!(":{label}?"))
+    })?;
+    let param = |key: &str| {
+        uri.split(['?', '&'])
+            .find_map(|p| p.strip_prefix(&format!("{key}=")))
+            .expect("plain.txt has every parameter")
+    };
+    let out = std::process::Command::new("oathtool")
+        .arg(format!("--totp={}", param("algorithm").to_lowercase()))
+        .arg(format!("--digits={}", param("digits")))
+        .arg(format!("--time-step-size={}s", param("period")))
+        .arg(format!("--now=@{at}"))
+        .args(["--base32", param("secret")])
+        .output()
+        .expect("oathtool");
+    assert!(out.status.success());
+    Some(String::from_utf8(out.stdout).unwrap().trim().to_owned())
+}
+
+/// Every other authenticator's export in the corpus, through `cogauth import` into the real
+/// keychain (a fresh vault each; the password by --password-stdin): the accounts each gives,
+/// and their TOTP codes equal to oathtool's from plain.txt.
+#[test]
+fn every_export_of_the_corpus_imports_with_oathtools_codes() {
+    let cases: [(&str, Option<&str>, &str, usize); 15] = [
+        ("bitwarden.csv", None, "bitwarden", 4),
+        ("proton_authenticator.json", None, "proton-authenticator", 3),
+        ("steam.json", None, "steam", 1),
+        ("steam_old.json", None, "steam", 1),
+        ("andotp_encrypted.bin", Some("test"), "andotp-encrypted", 7),
+        (
+            "andotp_encrypted_old.bin",
+            Some("test"),
+            "andotp-encrypted",
+            6,
+        ),
+        ("stratum_plain.json", None, "stratum", 7),
+        ("stratum_encrypted.bin", Some("test"), "stratum", 7),
+        ("stratum_encrypted_legacy.bin", Some("test"), "stratum", 7),
+        ("freeotp.xml", None, "freeotp", 4),
+        ("freeotp_v2_api23.xml", Some("test"), "freeotp", 6),
+        ("freeotp_v2_api25.xml", Some("test"), "freeotp", 6),
+        ("freeotp_v2_api27.xml", Some("test"), "freeotp", 6),
+        ("freeotp_v2_api34.xml", Some("test"), "freeotp", 6),
+        ("freeotp_v2_null_algo.xml", Some("test"), "freeotp", 1),
+    ];
+    const AT: u64 = 1_700_000_000;
+    let mut compared = 0;
+    for (file, password, format, count) in cases {
+        let sandbox = Sandbox::new();
+        let path = interop(&format!("aegis-fixtures/{file}"));
+        let run = match password {
+            Some(password) => sandbox.cogauth_stdin(
+                &["import", &path, "--password-stdin"],
+                &format!("{password}\n"),
+            ),
+            None => sandbox.cogauth(&["import", &path]),
+        }
+        .success();
+        assert!(
+            run.stdout
+                .starts_with(&format!("{format}: {count} new, 0 duplicates skipped")),
+            "{file}: {}",
+            run.stdout
+        );
+        let list = sandbox.cogauth(&["list", "--json"]).success().json();
+        let accounts = list.as_array().unwrap();
+        assert_eq!(accounts.len(), count, "{file}");
+        for account in accounts {
+            let (issuer, label) = (
+                account["issuer"].as_str().unwrap(),
+                account["label"].as_str().unwrap(),
+            );
+            if account["kind"] != "totp" {
+                continue;
+            }
+            let want = oathtool_code(issuer, label, AT).unwrap_or_else(|| {
+                panic!("{file}: {issuer}:{label} is not a plain.txt TOTP account")
+            });
+            let id = account["id"].as_str().unwrap();
+            let got = sandbox
+                .cogauth(&["code", id, "--at", &AT.to_string()])
+                .success();
+            assert_eq!(got.stdout.trim(), want, "{file}: {issuer}:{label}");
+            compared += 1;
+        }
+    }
+    // The 3 TOTP accounts of plain.txt in each file but these: none in Steam's, 2 in
+    // freeotp.xml, 1 in FreeOTP's null-algorithm backup.
+    assert_eq!(compared, 3 * 11 + 2 + 1);
+}
+
+/// `import --list-formats`: core's registry, one line per format with what it leaves behind
+/// (`--json`: the same as objects); it imports nothing and needs no file.
+#[test]
+fn list_formats_prints_the_registry_and_imports_nothing() {
+    let sandbox = Sandbox::new();
+    let json = sandbox
+        .cogauth(&["import", "--list-formats", "--json"])
+        .success()
+        .json();
+    let formats = json.as_array().unwrap();
+    let names: Vec<&str> = formats
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "aegis",
+        "bitwarden",
+        "andotp-encrypted",
+        "stratum",
+        "freeotp",
+        "proton-authenticator",
+        "steam",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let stratum = formats.iter().find(|f| f["name"] == "stratum").unwrap();
+    assert_eq!(stratum["app"], "Stratum (Authenticator Pro)");
+    assert_eq!(
+        stratum["drops"],
+        serde_json::json!(["icons", "groups", "order", "usage_counts"])
+    );
+    let text = sandbox.cogauth(&["import", "--list-formats"]).success();
+    let lines: Vec<&str> = text.stdout.lines().collect();
+    assert_eq!(lines.len(), formats.len());
+    assert!(
+        lines.iter().any(|l| l.starts_with("stratum ")
+            && l.ends_with("(not imported: icons, groups, order, usage counts)")),
+        "{}",
+        text.stdout
+    );
+    assert!(!sandbox.index_path().exists(), "nothing imported");
+    let both = sandbox.cogauth(&["import", "--list-formats", "x.json"]);
+    assert_eq!(both.code, 1, "a file with --list-formats is a usage error");
 }
 
 #[test]

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use clap::{Args, ValueEnum};
 use cogauth_core::transfer::{
-    self, Duplicate, DuplicateOf, DuplicateReason, ExportKind, ImportWarning, QrSource,
+    self, Dropped, Duplicate, DuplicateOf, DuplicateReason, ExportKind, ImportWarning, QrSource,
 };
 use cogauth_core::vault::now_unix;
 use cogauth_core::{KeyringStore, OtpKind, OtpParams, Vault, backup, capture};
@@ -31,10 +31,13 @@ use crate::stdin::Stdin;
 /// `cogauth import (<file> | --clipboard | --screenshot) [--password-stdin] [--dry-run]`.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// The export to import (otpauth list, Google Authenticator, Aegis, 2FAS, Bitwarden,
-    /// andOTP, FreeOTP+, or a PNG/JPEG/WebP/BMP/TIFF picture of QR codes), or '-' to read it from stdin
-    #[arg(required_unless_present_any = ["clipboard", "screenshot"])]
+    /// The export to import (--list-formats shows which), a PNG/JPEG/WebP/BMP/TIFF picture of
+    /// QR codes, or '-' to read it from stdin
+    #[arg(required_unless_present_any = ["clipboard", "screenshot", "list_formats"])]
     file: Option<String>,
+    /// List the exports CogAuth reads, and what each leaves behind; imports nothing
+    #[arg(long, conflicts_with_all = ["file", "clipboard", "screenshot", "password_stdin", "dry_run"])]
+    list_formats: bool,
     /// Read the QR codes of the image on the clipboard (or the otpauth URIs copied as text)
     #[arg(long, conflicts_with_all = ["file", "screenshot", "password_stdin"])]
     clipboard: bool,
@@ -50,6 +53,9 @@ pub struct ImportArgs {
 }
 
 pub fn import(vault: &Vault<KeyringStore>, args: ImportArgs, json: bool) -> Result<(), CliError> {
+    if args.list_formats {
+        return list_formats(json);
+    }
     let plan = match (&args.file, args.clipboard, args.screenshot) {
         (_, true, _) => transfer::plan(
             vault,
@@ -288,13 +294,60 @@ fn read_export(path: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
     Ok(data)
 }
 
+/// `import --list-formats`: core's registry of formats, one per line (`--json`: an array).
+fn list_formats(json: bool) -> Result<(), CliError> {
+    if json {
+        let formats: Vec<Value> = transfer::formats()
+            .iter()
+            .map(|f| {
+                let mut value = to_json(f.about());
+                value["name"] = json!(f.name());
+                value
+            })
+            .collect();
+        return print(&Value::Array(formats).to_string());
+    }
+    let width = transfer::formats()
+        .iter()
+        .map(|f| f.name().len())
+        .max()
+        .unwrap_or(0);
+    let lines: Vec<String> = transfer::formats()
+        .iter()
+        .map(|f| {
+            let about = f.about();
+            let line = format!("{:width$}  {}: {}", f.name(), about.app, about.files);
+            match not_imported(about.drops) {
+                Some(dropped) => format!("{line} (not imported: {dropped})"),
+                None => line,
+            }
+        })
+        .collect();
+    print(&lines.join("\n"))
+}
+
+/// What a format leaves behind, in words; `None` when nothing.
+fn not_imported(drops: &[Dropped]) -> Option<String> {
+    (!drops.is_empty()).then(|| {
+        drops
+            .iter()
+            .map(|d| d.words())
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 fn summary(format: &str, new: usize, duplicates: usize) -> String {
     let skipped = if duplicates == 1 {
         "duplicate"
     } else {
         "duplicates"
     };
-    format!("{format}: {new} new, {duplicates} {skipped} skipped")
+    let line = format!("{format}: {new} new, {duplicates} {skipped} skipped");
+    match transfer::about(format).and_then(|about| not_imported(about.drops)) {
+        Some(dropped) => format!("{line}; not imported: {dropped}"),
+        None => line,
+    }
 }
 
 fn name(issuer: &str, label: &str) -> String {
@@ -353,8 +406,10 @@ fn print_json(
             value
         })
         .collect();
+    let not_imported = transfer::about(format).map_or(&[][..], |about| about.drops);
     let body = json!({
         "format": format,
+        "not_imported": not_imported,
         "dry_run": dry_run,
         "added": added,
         "duplicates": duplicates,

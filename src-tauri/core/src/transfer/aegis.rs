@@ -21,7 +21,10 @@ use zeroize::Zeroizing;
 use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
-use super::{Decoded, Format, Input, account, base32_secret, check_count, entry_params, kind_name};
+use super::{
+    About, Decoded, Dropped, Format, Input, account, base32_secret, check_count, entry_params,
+    kind_name,
+};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "aegis";
@@ -47,6 +50,20 @@ pub(super) struct Aegis;
 impl Format for Aegis {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn about(&self) -> &'static About {
+        &About {
+            app: "Aegis",
+            files: "vault export, plain or encrypted",
+            drops: &[
+                Dropped::Icons,
+                Dropped::Notes,
+                Dropped::Favourites,
+                Dropped::Groups,
+                Dropped::UsageCounts,
+            ],
+        }
     }
 
     fn detect(&self, input: &Input<'_>) -> bool {

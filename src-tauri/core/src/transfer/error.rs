@@ -186,9 +186,9 @@ pub enum ImportError {
     /// The file is empty or only whitespace.
     #[error("the file is empty")]
     Empty,
-    /// The file is not UTF-8, and every format CogAuth imports is text or JSON.
+    /// The file is not UTF-8, and no binary format (an encrypted backup, a picture) claims it.
     #[error(
-        "the file is not UTF-8 text; CogAuth imports text and JSON exports, and pictures of QR codes (PNG, JPEG, WebP, BMP, TIFF)"
+        "the file is not UTF-8 text, nor an encrypted backup or a picture of QR codes (PNG, JPEG, WebP, BMP, TIFF) CogAuth recognises"
     )]
     NotUtf8,
     /// A picture (or the clipboard, or the screen) gave no QR code to import: not an image,
@@ -198,9 +198,10 @@ pub enum ImportError {
     /// The file looks like JSON but does not parse.
     #[error("the file is not valid JSON: {0}")]
     InvalidJson(String),
-    /// No format recognised the file.
+    /// No format recognised the file. The formats are not listed here: [`super::formats`]
+    /// is the list, and each adapter shows it its own way.
     #[error(
-        "the file is not an export CogAuth can import (otpauth URI list, Google Authenticator export, Aegis, 2FAS, Bitwarden, andOTP or FreeOTP+ JSON, or a picture of QR codes)"
+        "the file is not an export CogAuth can import, nor a picture of QR codes (the list of formats says which exports it reads)"
     )]
     UnknownFormat,
     /// The file has the right overall shape but its structure is broken.
@@ -266,6 +267,19 @@ pub enum ImportError {
         /// scrypt p.
         p: u64,
     },
+    /// A PBKDF2 iteration count beyond the format's bound: a hostile or damaged file. Nothing
+    /// was computed.
+    #[error(
+        "the {format} file asks for {iterations} PBKDF2 iterations, beyond the {max} CogAuth runs for it"
+    )]
+    TooManyIterations {
+        /// The format's name.
+        format: &'static str,
+        /// The count the file gives.
+        iterations: u64,
+        /// The format's bound.
+        max: u64,
+    },
     /// The vault could not be read to look for duplicates; nothing was added.
     #[error(transparent)]
     Vault(Box<VaultError>),
@@ -330,7 +344,9 @@ impl ImportError {
             ImportError::PasswordRequired { .. } => "password_required",
             ImportError::WrongPassword { .. } => "wrong_password",
             ImportError::Unsupported { .. } => "unsupported",
-            ImportError::KdfTooCostly { .. } => "kdf_too_costly",
+            ImportError::KdfTooCostly { .. } | ImportError::TooManyIterations { .. } => {
+                "kdf_too_costly"
+            }
             ImportError::Vault(error) => error.kind(),
             ImportError::AddFailed { source, .. }
             | ImportError::RollbackIncomplete { source, .. } => source.kind(),

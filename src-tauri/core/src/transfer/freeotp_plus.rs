@@ -9,16 +9,16 @@
 //!
 //! FreeOTP stores an HOTP counter one lower than the counter of the next code (it increments
 //! before generating), so 1 is added. Drops: the token order, images and colours, and the
-//! lock setting. FreeOTP+ has no Steam type.
+//! lock setting. FreeOTP+ has no Steam type (a TOTP token of issuer Steam is one, see
+//! `freeotp::token_account`). The token object is read by
+//! `freeotp::token_account`, shared with FreeOTP's own token store.
 
 use serde_json::Value;
 
 use super::error::{EntryProblem, ImportError};
+use super::freeotp::{StoredCounter, token_account};
 use super::json::{self, Obj};
-use super::{
-    Decoded, Format, Input, KindName, account, check_count, entry_params, unsupported_type,
-};
-use crate::otp::{MAX_SECRET_BYTES, Secret};
+use super::{About, Decoded, Dropped, Format, Input, check_count};
 use crate::uri::OtpAuthUri;
 
 const NAME: &str = "freeotp-plus";
@@ -29,6 +29,14 @@ pub(super) struct FreeOtpPlus;
 impl Format for FreeOtpPlus {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn about(&self) -> &'static About {
+        &About {
+            app: "FreeOTP+",
+            files: "JSON export",
+            drops: &[Dropped::Icons, Dropped::Colours, Dropped::Order],
+        }
     }
 
     fn detect(&self, input: &Input<'_>) -> bool {
@@ -53,67 +61,7 @@ impl Format for FreeOtpPlus {
     }
 }
 
+/// One of `tokens[]`: FreeOTP's token object, its HOTP counter one lower than the next code's.
 fn token(value: &Value) -> Result<OtpAuthUri, EntryProblem> {
-    let token = Obj::of(value, "tokens[]")?;
-    let kind = match token.str("type")?.to_ascii_lowercase().as_str() {
-        "totp" => KindName::Totp,
-        "hotp" => KindName::Hotp,
-        // FreeOTP+ has no Steam type: "steam" here is as unknown as anything else.
-        other => return Err(unsupported_type(other)),
-    };
-    let counter = match token.opt_i64("counter")? {
-        Some(stored) => Some(
-            stored
-                .checked_add(1)
-                .and_then(|next| u64::try_from(next).ok())
-                .ok_or(EntryProblem::BadValue {
-                    field: "counter",
-                    reason: "is out of range",
-                })?,
-        ),
-        None => None,
-    };
-    let params = entry_params(
-        kind,
-        token.opt_str("algo")?,
-        token.opt_u32("digits")?,
-        token.opt_u32("period")?,
-        counter,
-    )?;
-    let secret = secret(&token)?;
-    let first = |keys: &[&'static str]| -> Result<&str, EntryProblem> {
-        for key in keys {
-            if let Some(text) = token.opt_str(key)?.filter(|t| !t.trim().is_empty()) {
-                return Ok(text);
-            }
-        }
-        Ok("")
-    };
-    let issuer = first(&["issuerAlt", "issuerExt", "issuerInt"])?;
-    let label = first(&["labelAlt", "label"])?;
-    account(issuer, label, params, secret)
-}
-
-/// Java's signed bytes (unsigned 0..255 accepted too).
-fn secret(token: &Obj<'_>) -> Result<Secret, EntryProblem> {
-    let items = token.array("secret")?;
-    if items.len() > MAX_SECRET_BYTES {
-        return Err(EntryProblem::Otp(crate::otp::OtpError::SecretTooLong {
-            bytes: items.len(),
-        }));
-    }
-    let wrong = EntryProblem::WrongType {
-        field: "secret",
-        expected: "an array of bytes (-128 to 255)",
-    };
-    let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(items.len()));
-    for item in items {
-        let value = item
-            .as_i64()
-            .filter(|v| (-128..=255).contains(v))
-            .ok_or(wrong.clone())?;
-        // Two's complement: -1 is 0xff.
-        bytes.push(value as u8);
-    }
-    Ok(Secret::from_bytes(std::mem::take(&mut *bytes))?)
+    token_account(Obj::of(value, "tokens[]")?, None, StoredCounter::OneLower)
 }

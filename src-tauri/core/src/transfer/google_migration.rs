@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use super::error::{EntryProblem, ImportError, Unit};
 use super::otpauth_list::{first_line_starts_with, read_lines};
 use super::protobuf::{Reader, WireError, WireValue};
-use super::{Decoded, Format, ImportWarning, Input, MAX_ENTRIES, account, split_name};
+use super::{About, Decoded, Format, ImportWarning, Input, MAX_ENTRIES, account, split_name};
 use crate::fields::{KindName, ParamFields};
 use crate::otp::{Algorithm, Secret};
 use crate::uri::OtpAuthUri;
@@ -34,6 +34,14 @@ pub(super) struct GoogleMigration;
 impl Format for GoogleMigration {
     fn name(&self) -> &'static str {
         "google-authenticator"
+    }
+
+    fn about(&self) -> &'static About {
+        &About {
+            app: "Google Authenticator",
+            files: "transfer QR codes or their otpauth-migration:// links",
+            drops: &[],
+        }
     }
 
     fn detect(&self, input: &Input<'_>) -> bool {

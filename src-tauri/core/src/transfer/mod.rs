@@ -17,7 +17,9 @@
 //!
 //! Formats, one private module each, whose first comment names the spec followed and what the
 //! conversion drops: `otpauth_list` (also Ente's export), `google_migration`, `aegis` (plain
-//! and encrypted), `two_fas` (plain and encrypted), `bitwarden`, `andotp`, `freeotp_plus`;
+//! and encrypted), `two_fas` (plain and encrypted), `bitwarden`, `andotp`, `freeotp_plus`,
+//! `freeotp` (FreeOTP's tokens.xml, plain, and its backup, encrypted),
+//! `stratum` (plain and encrypted), `andotp_encrypted` (last: it claims unrecognised binary files);
 //! [`formats`] lists them in detection order. The trait holds no user-facing text: formats have a stable machine name,
 //! and everything a person reads comes from [`ImportError`] and the caller's own rendering.
 //!
@@ -35,16 +37,22 @@
 
 mod aegis;
 mod andotp;
+mod andotp_encrypted;
 mod bitwarden;
 mod crypto;
+mod csv;
 mod error;
 mod export;
+mod freeotp;
 mod freeotp_plus;
 mod google_migration;
 mod json;
 mod otpauth_list;
 mod plan;
 mod protobuf;
+mod proton;
+mod steam;
+mod stratum;
 mod two_fas;
 
 use std::cell::OnceCell;
@@ -88,12 +96,78 @@ pub const MAX_ENTRIES: usize = 10_000;
 pub trait Format: Sync {
     /// A stable machine name (`aegis`, `google-authenticator`, …), shown in reports.
     fn name(&self) -> &'static str;
+    /// What people know the format by, for lists of what CogAuth reads and for summaries.
+    fn about(&self) -> &'static About;
     /// Whether `input` is in this format.
     fn detect(&self, input: &Input<'_>) -> bool;
     /// Whether `input` is encrypted, so that [`Format::read`] needs a password.
     fn needs_password(&self, input: &Input<'_>) -> bool;
     /// Decodes every account of `input`, in file order.
     fn read(&self, input: &Input<'_>, password: Option<&[u8]>) -> Result<Decoded, ImportError>;
+}
+
+/// A format as people know it: the one description the README's list, the CLI's
+/// `import --formats`, the app's import hint and the import summaries are made from.
+#[derive(Debug, serde::Serialize)]
+pub struct About {
+    /// The application that writes the files (`andOTP`, `Bitwarden`).
+    pub app: &'static str,
+    /// Which of its files, in a few words (`plain or encrypted backup`).
+    pub files: &'static str,
+    /// What those files can hold that CogAuth does not import, besides the accounts.
+    pub drops: &'static [Dropped],
+}
+
+/// Something an export can hold that an import leaves behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dropped {
+    /// Icons, thumbnails, images.
+    Icons,
+    /// Colours chosen for accounts.
+    Colours,
+    /// Groups, tags, folders or categories.
+    Groups,
+    /// Notes.
+    Notes,
+    /// Favourites and pins.
+    Favourites,
+    /// Usage counts and last-used times.
+    UsageCounts,
+    /// The order the accounts were sorted in.
+    Order,
+    /// Everything of a password manager's logins that is not the TOTP key.
+    LoginData,
+    /// Steam's recovery codes and other Steam Guard data besides the code key.
+    SteamGuardData,
+}
+
+impl Dropped {
+    /// In a few words, for lists: "icons", "usage counts".
+    pub fn words(self) -> &'static str {
+        match self {
+            Dropped::Icons => "icons",
+            Dropped::Colours => "colours",
+            Dropped::Groups => "groups",
+            Dropped::Notes => "notes",
+            Dropped::Favourites => "favourites",
+            Dropped::UsageCounts => "usage counts",
+            Dropped::Order => "order",
+            Dropped::LoginData => "passwords and other login data",
+            Dropped::SteamGuardData => "Steam recovery codes",
+        }
+    }
+}
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
+/// The description of the format named `name`, `None` for other names (`qr-image`, …).
+pub fn about(name: &str) -> Option<&'static About> {
+    FORMATS.iter().find(|f| f.name() == name).map(|f| f.about())
 }
 
 /// The formats, in the order detection tries them.
@@ -104,7 +178,13 @@ static FORMATS: &[&dyn Format] = &[
     &two_fas::TwoFas,
     &bitwarden::Bitwarden,
     &freeotp_plus::FreeOtpPlus,
+    &freeotp::FreeOtp,
+    &proton::Proton,
+    &steam::Steam,
     &andotp::AndOtp,
+    &stratum::Stratum,
+    // Last: the old andOTP layout has no structure (see its module).
+    &andotp_encrypted::AndOtpEncrypted,
 ];
 
 /// Every format CogAuth imports.

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::error::{EntryProblem, ImportError, Unit};
 use super::google_migration::{self, Batches};
-use super::{Decoded, Format, Input, MAX_ENTRIES, checked};
+use super::{About, Decoded, Format, Input, MAX_ENTRIES, checked};
 use crate::uri::OtpAuthUri;
 
 /// A text file of otpauth URIs.
@@ -21,6 +21,14 @@ pub(super) struct OtpauthList;
 impl Format for OtpauthList {
     fn name(&self) -> &'static str {
         "otpauth"
+    }
+
+    fn about(&self) -> &'static About {
+        &About {
+            app: "Any authenticator",
+            files: "otpauth:// links, one per line (Ente Auth's export)",
+            drops: &[],
+        }
     }
 
     fn detect(&self, input: &Input<'_>) -> bool {

@@ -21,8 +21,8 @@ use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use super::error::{EntryProblem, ImportError};
 use super::json::{self, Obj};
 use super::{
-    Decoded, Format, Input, KindName, account, base32_secret, check_count, entry_params, kind_name,
-    split_name,
+    About, Decoded, Dropped, Format, Input, KindName, account, base32_secret, check_count,
+    entry_params, kind_name, split_name,
 };
 use crate::uri::OtpAuthUri;
 
@@ -40,6 +40,14 @@ pub(super) struct TwoFas;
 impl Format for TwoFas {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn about(&self) -> &'static About {
+        &About {
+            app: "2FAS",
+            files: ".2fas backup, plain or encrypted",
+            drops: &[Dropped::Icons, Dropped::Groups, Dropped::Order],
+        }
     }
 
     fn detect(&self, input: &Input<'_>) -> bool {

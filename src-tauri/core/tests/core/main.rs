@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod import_andotp_stratum;
+mod import_freeotp;
+mod import_json_csv;
 mod scan;
 mod transfer;
 mod uri_corpus;

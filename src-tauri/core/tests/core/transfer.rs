@@ -23,14 +23,14 @@ use keyring_core::{CredentialStore, mock};
 use crate::{data_lines, interop, repo_root};
 
 const SERVICE: &str = "cogauth-import-test";
-const AEGIS_PASSWORD: &[u8] = b"test";
+pub(crate) const AEGIS_PASSWORD: &[u8] = b"test";
 
-fn aegis_fixture(name: &str) -> Vec<u8> {
+pub(crate) fn aegis_fixture(name: &str) -> Vec<u8> {
     let path = interop(&format!("aegis-fixtures/{name}"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(name)
 }
 
@@ -42,12 +42,12 @@ fn parse_lines(path: PathBuf) -> Vec<OtpAuthUri> {
 }
 
 /// The seven accounts every Aegis fixture is made of.
-fn plain() -> Vec<OtpAuthUri> {
+pub(crate) fn plain() -> Vec<OtpAuthUri> {
     parse_lines(interop("aegis-fixtures/plain.txt"))
 }
 
 /// An account as its fields: issuer, label, kind, algorithm, digits, period or counter, secret.
-fn fields(uri: &OtpAuthUri) -> [String; 7] {
+pub(crate) fn fields(uri: &OtpAuthUri) -> [String; 7] {
     let timing = match uri.params.kind {
         OtpKind::Totp { period } | OtpKind::Steam { period } => period.to_string(),
         OtpKind::Hotp { counter } => counter.to_string(),
@@ -63,20 +63,51 @@ fn fields(uri: &OtpAuthUri) -> [String; 7] {
     ]
 }
 
-fn all_fields(uris: &[OtpAuthUri]) -> Vec<[String; 7]> {
+pub(crate) fn all_fields(uris: &[OtpAuthUri]) -> Vec<[String; 7]> {
     uris.iter().map(fields).collect()
 }
 
-fn read(data: &[u8], password: Option<&[u8]>) -> Decoded {
+pub(crate) fn read(data: &[u8], password: Option<&[u8]>) -> Decoded {
     transfer::read(data, password).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The plain.txt account with the same secret.
-fn vector_for(uri: &OtpAuthUri) -> OtpAuthUri {
+pub(crate) fn vector_for(uri: &OtpAuthUri) -> OtpAuthUri {
     plain()
         .into_iter()
         .find(|p| p.secret == uri.secret)
         .unwrap_or_else(|| panic!("no plain.txt account has the secret of {}", uri.label))
+}
+
+/// The format `transfer::detect` finds, and whether it asks for a password.
+pub(crate) fn detected(data: &[u8]) -> (&'static str, bool) {
+    let input = Input::new(data).unwrap();
+    let format = transfer::detect(&input).unwrap_or_else(|e| panic!("not detected: {e}"));
+    (format.name(), format.needs_password(&input))
+}
+
+/// Every account gives the codes its plain.txt vector (same secret) gives, at a few fixed
+/// times (HOTP: at its counter, whatever the time).
+pub(crate) fn assert_same_codes(accounts: &[OtpAuthUri]) {
+    for uri in accounts {
+        let want = vector_for(uri);
+        for time in [0, 59, 1_111_111_109, 1_700_000_000, 2_000_000_000] {
+            assert_eq!(
+                uri.params.generate(&uri.secret, time),
+                want.params.generate(&want.secret, time),
+                "{} at {time}",
+                uri.label
+            );
+        }
+    }
+}
+
+/// Reads `data`, expecting an error: it is returned after checking it is one line.
+pub(crate) fn refused(data: &[u8], password: Option<&[u8]>) -> ImportError {
+    let error = transfer::read(data, password).expect_err("refused");
+    let message = error.to_string();
+    assert!(!message.contains('\n'), "{message}");
+    error
 }
 
 /// A vault on a fresh mock keychain, in a temporary data folder.
@@ -181,7 +212,32 @@ fn every_interop_file_is_detected_and_holds_the_documented_count() {
         ("freeotp_plus.json", "freeotp-plus", 6),
         ("2fas_authenticator_plain.2fas", "2fas", 4),
         ("bitwarden.json", "bitwarden", 4),
+        ("bitwarden.csv", "bitwarden", 4),
+        ("proton_authenticator.json", "proton-authenticator", 3),
+        ("steam.json", "steam", 1),
+        ("steam_old.json", "steam", 1),
+        ("andotp_encrypted.bin", "andotp-encrypted", 7),
+        ("andotp_encrypted_old.bin", "andotp-encrypted", 6),
+        ("stratum_plain.json", "stratum", 7),
+        ("stratum_encrypted.bin", "stratum", 7),
+        ("stratum_encrypted_legacy.bin", "stratum", 7),
+        ("freeotp.xml", "freeotp", 4),
+        ("freeotp_plus_internal.xml", "freeotp", 6),
+        ("freeotp_v2_api23.xml", "freeotp", 6),
+        ("freeotp_v2_api25.xml", "freeotp", 6),
+        ("freeotp_v2_api27.xml", "freeotp", 6),
+        ("freeotp_v2_api34.xml", "freeotp", 6),
+        ("freeotp_v2_null_algo.xml", "freeotp", 1),
     ];
+    // Every file of the folder is in the table (its README documents each).
+    let mut listed: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    listed.sort_unstable();
+    let mut present: Vec<String> = std::fs::read_dir(interop("aegis-fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    present.sort_unstable();
+    assert_eq!(listed, present);
     for (file, format, count) in cases {
         let data = aegis_fixture(file);
         let input = Input::new(&data).unwrap();

@@ -1,0 +1,4 @@
+//! The stratum import format's reader, on any bytes (no password).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| cogauth_fuzz::read_format("stratum", data));
