@@ -12,19 +12,24 @@ import { accountName, errorWords, plural } from './format.js';
 /** Entries listed in the import preview; the summary counts all of them. */
 export const PREVIEW_LIMIT = 200;
 
-/** Display names of the shell's import format names. */
-export const FORMAT_NAMES = {
-  aegis: 'Aegis',
-  andotp: 'andOTP',
-  bitwarden: 'Bitwarden',
-  'freeotp-plus': 'FreeOTP+',
-  '2fas': '2FAS',
-  'google-authenticator': 'Google Authenticator transfer',
-  otpauth: 'otpauth:// list',
+/**
+ * Names of the imports that are not another app's file (core names the apps of files, in the
+ * preview's `app`).
+ */
+export const SOURCE_NAMES = {
   'qr-image': 'QR codes in the image',
   clipboard: 'Clipboard',
   screenshot: 'QR codes on the screen',
 };
+
+/**
+ * The lines of the "Which exports?" list: one per format of core's registry.
+ * @param {import('./ipc.js').ImportFormat[]} formats
+ * @returns {string[]}
+ */
+export function formatLines(formats) {
+  return formats.map(({ app, files }) => `${app}: ${files}`);
+}
 
 /** Manual-entry inputs by the name the shell gives them in `error.field`. */
 export const MANUAL_FIELDS = {
@@ -136,11 +141,14 @@ export function isTransferLink(text) {
 /**
  * What the import preview shows.
  * @param {import('./ipc.js').ImportPreview} result
- * @returns {{count: number, summary: string, items: string[], warnings: string[], apply: string}}
+ * @returns {{count: number, summary: string, items: string[], warnings: string[], dropped: string,
+ *   apply: string}}
  */
 export function previewModel(result) {
   const count = result.new.length;
-  const format = FORMAT_NAMES[result.format] ?? result.format;
+  const format = result.app ?? SOURCE_NAMES[result.format] ?? result.format;
+  const dropped = result.not_imported ?? [];
+
   const skipped = `${plural(result.duplicates, 'duplicate')} skipped`;
   const items = result.new.slice(0, PREVIEW_LIMIT)
     .map((entry) => `${accountName(entry)} · ${entry.kind.toUpperCase()}`);
@@ -150,6 +158,7 @@ export function previewModel(result) {
     summary: `${format}: ${count} new, ${skipped}.`,
     items,
     warnings: result.warnings,
+    dropped: dropped.length ? `Not imported from ${format}: ${dropped.join(', ')}.` : '',
     apply: `Import ${plural(count, 'account')}`,
   };
 }

@@ -10,14 +10,14 @@
 // does not stay in the page.
 
 import {
-  addManual, addUri, importApply, importCancel, importClipboard, importLoad, importPick, importPreview,
-  importScreenshot,
+  addManual, addUri, importApply, importCancel, importClipboard, importFormats, importLoad, importPick,
+  importPreview, importScreenshot,
 } from './ipc.js';
 import {
   byId, clearErrors, inputById, setFieldError, setFormError, setHidden, setText, whileBusy,
 } from './dom.js';
 import {
-  fieldsShown, importedMessage, isTransferLink, manualEntry, manualRefusal, previewModel,
+  fieldsShown, formatLines, importedMessage, isTransferLink, manualEntry, manualRefusal, previewModel,
 } from './add-state.js';
 import { accountName, errorWords } from './format.js';
 import { registerView, showView } from './views.js';
@@ -172,12 +172,14 @@ function listItem(text) {
 
 /** @param {import('./ipc.js').ImportPreview} result */
 function showPreview(result) {
-  const { count, summary, items, warnings, apply: applyLabel } = previewModel(result);
+  const { count, summary, items, warnings, dropped, apply: applyLabel } = previewModel(result);
   setText(byId('import-summary'), summary);
   importList.replaceChildren(...items.map(listItem));
   importWarnings.replaceChildren(...warnings.map(listItem));
   setHidden(importList, count === 0);
   setHidden(importWarnings, warnings.length === 0);
+  setText(byId('import-dropped'), dropped);
+  setHidden(byId('import-dropped'), !dropped);
   setHidden(applyButton, count === 0);
   setText(applyButton, applyLabel);
   previewBox.hidden = false;
@@ -291,6 +293,13 @@ export function initAdd(addHooks) {
       if (account) hooks.show(account);
     });
   }
+  const formatList = byId('import-formats');
+  // Asked for when first opened: nothing at startup for a list few people read.
+  formatList.parentElement?.addEventListener('toggle', () => {
+    if (formatList.childElementCount) return;
+    importFormats().then((formats) => formatList.replaceChildren(...formatLines(formats).map(listItem)))
+      .catch(() => {});
+  });
   clearOnChange(manualForm, 'manual-error', manualShow);
   clearOnChange(uriForm, 'add-uri-input-error', uriShow);
   unlockForm.addEventListener('submit', (event) => {

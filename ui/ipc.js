@@ -108,6 +108,8 @@
 /**
  * @typedef {object} ImportPreview
  * @property {string} format
+ * @property {string|null} app          The application that wrote it; null for QR codes.
+ * @property {string[]} not_imported    What the format holds that is not imported, in words.
  * @property {{issuer: string, label: string, kind: string}[]} new
  * @property {number} duplicates  Entries that are already in the vault (skipped).
  * @property {string[]} warnings  What the conversion drops, one sentence each.
@@ -400,6 +402,21 @@ export function importClipboard() {
  */
 export function importScreenshot() {
   return invoke('import_screenshot');
+}
+
+/**
+ * @typedef {object} ImportFormat
+ * @property {string} name   Machine name, e.g. "aegis".
+ * @property {string} app    The application that writes it, e.g. "Aegis".
+ * @property {string} files  Which of its files, in a few words.
+ */
+
+/**
+ * The exports core reads, in its order.
+ * @returns {Promise<ImportFormat[]>}
+ */
+export function importFormats() {
+  return invoke('import_formats');
 }
 
 /**

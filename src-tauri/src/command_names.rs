@@ -20,6 +20,7 @@ pub const COMMANDS: &[&str] = &[
     "import_load",
     "import_pick",
     "import_cancel",
+    "import_formats",
     "import_clipboard",
     "import_screenshot",
     "import_preview",

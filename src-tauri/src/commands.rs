@@ -32,7 +32,7 @@ use crate::error::CommandError;
 use crate::import_slot;
 use crate::settings::{ListView, RememberedPool, Settings};
 use crate::state::{AppState, changing_vault, with_state};
-use crate::view::{AccountList, AccountRef, ImportPreview};
+use crate::view::{self, AccountList, AccountRef, ImportPreview};
 
 /// All accounts, each with its current and next code (none for HOTP: showing one uses it up).
 #[tauri::command]
@@ -273,6 +273,12 @@ fn keep(app: &AppHandle, state: &AppState, pending: Pending) -> Loaded {
         app.state::<AppState>().import.expire(Instant::now());
     });
     loaded
+}
+
+/// The exports core reads, for the import view's hint.
+#[tauri::command]
+pub fn import_formats() -> Vec<view::ImportFormat> {
+    view::import_formats()
 }
 
 /// Drops the loaded import (the page calls it when the Add view closes).

@@ -79,6 +79,7 @@ pub fn run() -> tauri::Result<()> {
             commands::import_load,
             commands::import_pick,
             commands::import_cancel,
+            commands::import_formats,
             commands::import_clipboard,
             commands::import_screenshot,
             commands::import_preview,

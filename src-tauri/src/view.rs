@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use cogauth_core::backup::BackupStatus;
-use cogauth_core::transfer::ImportPlan;
+use cogauth_core::transfer::{self, ImportPlan};
 use cogauth_core::{Account, AccountId, Code, CurrentCode, SecretStore, Vault, VaultError};
 use serde::Serialize;
 
@@ -125,6 +125,29 @@ impl From<&Account> for AccountRef {
     }
 }
 
+/// One export format CogAuth reads, for the import view's list.
+#[derive(Debug, Serialize)]
+pub struct ImportFormat {
+    /// Its machine name.
+    pub name: &'static str,
+    /// The application that writes it.
+    pub app: &'static str,
+    /// Which of its files.
+    pub files: &'static str,
+}
+
+/// Every format of core's registry, in its order.
+pub fn import_formats() -> Vec<ImportFormat> {
+    transfer::formats()
+        .iter()
+        .map(|f| ImportFormat {
+            name: f.name(),
+            app: f.about().app,
+            files: f.about().files,
+        })
+        .collect()
+}
+
 /// One account an import would add.
 #[derive(Debug, Serialize)]
 pub struct PreviewEntry {
@@ -141,6 +164,10 @@ pub struct PreviewEntry {
 pub struct ImportPreview {
     /// The file's format.
     pub format: &'static str,
+    /// The application that wrote it, as core names it; `None` for QR codes and copied links.
+    pub app: Option<&'static str>,
+    /// What the format holds that is not imported (icons, groups, …), in words.
+    pub not_imported: Vec<&'static str>,
     /// The accounts to add, in file order.
     pub new: Vec<PreviewEntry>,
     /// How many entries are skipped as duplicates.
@@ -151,8 +178,11 @@ pub struct ImportPreview {
 
 impl From<&ImportPlan> for ImportPreview {
     fn from(plan: &ImportPlan) -> Self {
+        let about = transfer::about(plan.format);
         ImportPreview {
             format: plan.format,
+            app: about.map(|a| a.app),
+            not_imported: about.map_or(Vec::new(), |a| a.drops.iter().map(|d| d.words()).collect()),
             new: plan
                 .new
                 .iter()

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 
 import {
   fieldsShown, importedMessage, inputOf, isTransferLink, MANUAL_FIELDS, manualEntry,
-  PREVIEW_LIMIT, previewModel,
+  PREVIEW_LIMIT, formatLines, previewModel,
 } from '../../ui/add-state.js';
 import { accountName, formatMiB, groupCode, plural } from '../../ui/format.js';
 
@@ -93,10 +93,34 @@ describe('importing', () => {
       warnings: [],
     });
     assert.equal(many.summary, `some-new-format: ${PREVIEW_LIMIT + 5} new, 0 duplicates skipped.`);
+    assert.deepEqual(many.warnings, []);
+    assert.equal(many.dropped, '');
     assert.equal(many.items.length, PREVIEW_LIMIT + 1);
     assert.equal(many.items.at(-1), 'and 5 more');
     assert.equal(previewModel({ format: 'aegis', new: [{ issuer: 'A', label: 'a', kind: 'steam' }], duplicates: 0, warnings: [] }).apply,
       'Import 1 account');
+  });
+
+  test("an app's file: core's name for the app, and what it leaves behind", () => {
+    const model = previewModel({
+      format: 'aegis',
+      app: 'Aegis',
+      not_imported: ['icons', 'notes'],
+      new: [{ issuer: 'A', label: 'a', kind: 'totp' }],
+      duplicates: 0,
+      warnings: [],
+    });
+    assert.equal(model.summary, 'Aegis: 1 new, 0 duplicates skipped.');
+    assert.deepEqual(model.warnings, []);
+    assert.equal(model.dropped, 'Not imported from Aegis: icons, notes.');
+  });
+
+  test('the list of exports is one line per format of the registry', () => {
+    assert.deepEqual(formatLines([
+      { name: 'aegis', app: 'Aegis', files: 'vault export, plain or encrypted' },
+      { name: 'steam', app: 'Steam Desktop Authenticator', files: 'unencrypted .maFile' },
+    ]), ['Aegis: vault export, plain or encrypted', 'Steam Desktop Authenticator: unencrypted .maFile']);
+    assert.deepEqual(formatLines([]), []);
   });
 
   test('the toast after an import', () => {
