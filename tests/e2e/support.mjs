@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { remote } from 'webdriverio';
 
@@ -14,11 +14,29 @@ const env = (name) => {
 };
 
 /**
+ * Whether an app of this run is still running (read from /proc: its first argument is the
+ * app's path). A session's app exits shortly after the session is deleted; one started before
+ * that hands its launch to the closing one (the single-instance plugin) and exits at once.
+ */
+function appRunning() {
+  const app = env('COGAUTH_APP');
+  return readdirSync('/proc').some((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === app;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * Starts the app through tauri-driver and returns the WebdriverIO browser.
  * @param {Record<string, string>} [extraEnv] not supported by tauri-driver: the app inherits
  *   tauri-driver's environment, which scripts/e2e sets.
  */
 export async function startApp() {
+  await until(() => !appRunning(), 'the app of an earlier session to exit', 15000);
   const browser = await remote({
     hostname: '127.0.0.1',
     port: Number(env('TAURI_DRIVER_PORT')),
