@@ -741,6 +741,13 @@ type HostileCase = (
     &'static str,
 );
 
+/// andOTP's encrypted fixture with its header's iteration count replaced.
+fn andotp_with_iterations(count: u32) -> Vec<u8> {
+    let mut data = aegis_fixture("andotp_encrypted.bin");
+    data[..4].copy_from_slice(&count.to_be_bytes());
+    data
+}
+
 #[test]
 fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
     let aegis_plain = aegis_fixture("aegis_plain.json");
@@ -800,6 +807,14 @@ fn fail_hostile_inputs_are_refused_with_one_clear_error_and_nothing_added() {
         ("protobuf length beyond the data", huge_length_payload.into_bytes(), None, "invalid_entry", "truncated"),
         ("encrypted Bitwarden", br#"{"encrypted":true,"passwordProtected":true,"data":"x"}"#.to_vec(), None, "unsupported", "encrypted Bitwarden"),
         ("biometric-only Aegis", aegis_encrypted.replace("\"type\": 1,", "\"type\": 2,").into_bytes(), Some(AEGIS_PASSWORD), "unsupported", "password slot"),
+        // The exports of issue 18: a wrong password, a cut file, a hostile cost, broken text.
+        ("Stratum, wrong password", aegis_fixture("stratum_encrypted.bin"), Some(b"tset"), "wrong_password", "wrong password"),
+        ("Stratum, cut short", aegis_fixture("stratum_encrypted.bin")[..30].to_vec(), Some(AEGIS_PASSWORD), "malformed", "stratum"),
+        ("andOTP, 10^7 iterations", andotp_with_iterations(10_000_000), Some(AEGIS_PASSWORD), "malformed", "10000000 PBKDF2 iterations"),
+        ("FreeOTP 2, cut short", { let b = aegis_fixture("freeotp_v2_api34.xml"); b[..b.len() / 2].to_vec() }, Some(AEGIS_PASSWORD), "malformed", "freeotp"),
+        ("FreeOTP 2, no password", aegis_fixture("freeotp_v2_api34.xml"), None, "password_required", "password"),
+        ("Bitwarden CSV, open quote", b"name,login_username,login_totp\nA,\"a,JBSWY3DPEHPK3PXP\n".to_vec(), None, "malformed", "never closes"),
+        ("Steam, not base64", br#"{"shared_secret":"%%%","account_name":"a"}"#.to_vec(), None, "invalid_entry", "not base64"),
     ];
     for (name, data, password, kind, fragment) in cases {
         let fixture = Fixture::new();
