@@ -70,6 +70,13 @@ pub struct CognitoBinding {
     /// a code was last sent, from the answer's `Date` header (whole seconds: ±1 is noise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_ahead: Option<i64>,
+    /// Unix seconds when the enrolment finished (TOTP made the preferred MFA and the account
+    /// active); absent for accounts enrolled before CogAuth recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled_at: Option<u64>,
+    /// Unix seconds of the last test sign-in that succeeded with a code of this account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proven_at: Option<u64>,
 }
 
 impl CognitoBinding {
@@ -301,6 +308,8 @@ impl PoolConfig {
             last_used_step: None,
             unanswered_step: None,
             clock_ahead: None,
+            enrolled_at: None,
+            proven_at: None,
         }
     }
 
@@ -354,6 +363,26 @@ pub fn check_username(username: &str) -> Result<&str, CognitoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enrolment_and_proof_times_are_optional_in_the_index() {
+        // An index written before the times were recorded still reads.
+        let old =
+            r#"{"region":"eu-west-1","user_pool_id":"eu-west-1_x","client_id":"c","username":"u"}"#;
+        let binding: CognitoBinding = serde_json::from_str(old).expect("reads");
+        assert_eq!((binding.enrolled_at, binding.proven_at), (None, None));
+        // Absent times are not written; recorded ones round-trip.
+        let written = serde_json::to_string(&binding).expect("writes");
+        assert!(!written.contains("enrolled_at") && !written.contains("proven_at"));
+        let timed = CognitoBinding {
+            enrolled_at: Some(1_700_000_000),
+            proven_at: Some(1_700_000_100),
+            ..binding
+        };
+        let again: CognitoBinding =
+            serde_json::from_str(&serde_json::to_string(&timed).expect("writes")).expect("reads");
+        assert_eq!(again, timed);
+    }
 
     #[test]
     fn accepts_real_shapes() {

@@ -565,7 +565,17 @@ async fn set_preferred_and_activate<S: SecretStore>(
 ) -> Result<Account, CognitoError> {
     client.set_totp_preference(access_token, true).await?;
     progress.step(Step::PreferenceSet);
-    let account = vault.update(&account.id, |a| a.state = AccountState::Active)?;
+    let now = now_unix();
+    let account = vault.update(&account.id, |a| {
+        // An account already active (an enrolment run again for a user CogAuth holds) keeps
+        // the time it was enrolled.
+        if a.state != AccountState::Active
+            && let Some(b) = a.cognito.as_mut()
+        {
+            b.enrolled_at = Some(now);
+        }
+        a.state = AccountState::Active;
+    })?;
     progress.step(Step::Activated);
     Ok(account)
 }
@@ -590,8 +600,22 @@ pub async fn prove<S: SecretStore>(
     let (client, account, access_token) =
         sign_in_with_totp(vault, account, password, flow, prompt, progress).await?;
     drop((client, access_token));
+    let account = record_proof(vault, &account)?;
     progress.step(Step::SignInProven);
     Ok(account)
+}
+
+/// Records when a sign-in answered with a code of the account succeeded (`proven_at`).
+fn record_proof<S: SecretStore>(
+    vault: &Vault<S>,
+    account: &Account,
+) -> Result<Account, CognitoError> {
+    let now = now_unix();
+    Ok(vault.update(&account.id, |a| {
+        if let Some(b) = a.cognito.as_mut() {
+            b.proven_at = Some(now);
+        }
+    })?)
 }
 
 /// A client for an existing account's pool; the client secret, when its app client has one,
@@ -721,9 +745,11 @@ pub async fn resume<S: SecretStore>(
             let account =
                 set_preferred_and_activate(vault, &client, &account, &token, progress).await?;
             // This sign-in answered SOFTWARE_TOKEN_MFA with the stored secret: it is the proof.
-            if prove_after {
-                progress.step(Step::SignInProven);
+            if !prove_after {
+                return Ok(account);
             }
+            let account = record_proof(vault, &account)?;
+            progress.step(Step::SignInProven);
             return Ok(account);
         }
         SignedIn::Tokens { access_token } => {
