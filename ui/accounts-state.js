@@ -423,7 +423,8 @@ export function changedView(view, change) {
 
 /**
  * @typedef {object} MenuItem
- * @property {string} action  copy, hotpNext, finish, rename, reveal, moveUp, moveDown, remove
+ * @property {string} action  copy, hotpNext, finish, cognito, rename, reveal, moveUp, moveDown,
+ *   remove
  * @property {string} text
  * @property {string} keys    The shortcut shown next to it ('' for none).
  */
@@ -442,6 +443,7 @@ export function menuItems(account, { order, first, last }) {
   if (!pending) items.push({ action: 'copy', text: 'Copy code', keys: 'Enter' });
   if (account.kind === 'hotp' && !pending) items.push({ action: 'hotpNext', text: 'Next code', keys: '' });
   if (pending && account.cognito) items.push({ action: 'finish', text: 'Finish enrolment…', keys: '' });
+  if (account.cognito) items.push({ action: 'cognito', text: 'Cognito details…', keys: '' });
   items.push({ action: 'rename', text: 'Rename…', keys: 'F2' });
   if (!pending) items.push({ action: 'reveal', text: 'Show for another device…', keys: '' });
   if (canMove(order) && !first) items.push({ action: 'moveUp', text: 'Move up', keys: 'Alt+↑' });

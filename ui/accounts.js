@@ -37,6 +37,7 @@ import {
 import { announce, byId, inputById, setAttribute, setHidden, setText, whileBusy } from './dom.js';
 import { accountName, groupCode } from './format.js';
 import { confirmDelete, renameDialogFor, showReveal } from './dialogs.js';
+import { showCognitoDetails } from './cognito.js';
 import { showToast, showUndo } from './toast.js';
 
 /** The countdown ring's circumference (r = 8.5 in its 20×20 box). */
@@ -609,7 +610,7 @@ function onMenuClick(event) {
   const row = menuRow;
   if (!(item instanceof HTMLElement) || !row?.account) return;
   const action = item.dataset.action;
-  closeMenu(action !== 'finish' && action !== 'reveal');
+  closeMenu(action !== 'finish' && action !== 'reveal' && action !== 'cognito');
   const account = row.account;
   switch (action) {
     case 'copy': copy(row); break;
@@ -617,6 +618,9 @@ function onMenuClick(event) {
     case 'finish': hooks.finishEnrolment(account); break;
     case 'rename': rename(row); break;
     case 'reveal': showReveal(row.id, accountName(account)); break;
+    case 'cognito':
+      showCognitoDetails(account, { refresh, account: (id) => rows.get(id)?.account ?? null });
+      break;
     case 'moveUp': moveByKey(row, -1); break;
     case 'moveDown': moveByKey(row, 1); break;
     case 'remove': remove(row); break;

@@ -35,7 +35,10 @@
  * @typedef {object} CognitoLink
  * @property {string} region
  * @property {string} user_pool_id
+ * @property {string} [client_id]
  * @property {string} username
+ * @property {number} [enrolled_at]  Unix seconds when the enrolment finished (if recorded).
+ * @property {number} [proven_at]    Unix seconds of the last successful test sign-in.
  * @property {number} [clock_ahead]  Seconds this computer's clock was ahead of Cognito's
  *   (negative: behind) when a code was last sent; absent until one was.
  */
@@ -173,6 +176,13 @@
  */
 
 /**
+ * An action on an enrolled Cognito account (the test sign-in, turning MFA off).
+ * @typedef {object} CognitoAccountRequest
+ * @property {string} id
+ * @property {string} password
+ */
+
+/**
  * @typedef {object} ResumeRequest
  * @property {string} id          The pending account.
  * @property {string} password
@@ -195,7 +205,7 @@
  *   | {type: "held", account: AccountName, active: boolean}
  *   | {type: "note", text: string}
  *   | {type: "prompt", prompt: string, challenge: string|null, text: string, secret: boolean}
- *   | {type: "done", account: AccountName}
+ *   | {type: "done", account: AccountName, clock_ahead?: number}
  *   | {type: "failed", error: CommandError, resumable: boolean, account_id: string|null}
  * } EnrollEvent
  */
@@ -476,6 +486,26 @@ export function enrollDefaults() {
  */
 export function enrollStart(request) {
   return invoke('enroll_start', { request });
+}
+
+/**
+ * Signs in to Cognito as an enrolled account's user, answering with a code of the account; its
+ * progress (and questions such as the client secret) come from enrollNextEvent.
+ * @param {CognitoAccountRequest} request
+ * @returns {Promise<void>}
+ */
+export function cognitoProve(request) {
+  return invoke('cognito_prove', { request });
+}
+
+/**
+ * Turns TOTP MFA off for an enrolled account's user, then removes the account; its progress
+ * comes from enrollNextEvent.
+ * @param {CognitoAccountRequest} request
+ * @returns {Promise<void>}
+ */
+export function cognitoDisableMfa(request) {
+  return invoke('cognito_disable_mfa', { request });
 }
 
 /**

@@ -31,6 +31,8 @@ pub const COMMANDS: &[&str] = &[
     "enroll_defaults",
     "enroll_start",
     "enroll_resume",
+    "cognito_prove",
+    "cognito_disable_mfa",
     "enroll_next_event",
     "enroll_answer",
     "enroll_cancel",

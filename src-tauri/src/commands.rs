@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 use crate::codes::{self, Copied};
 use crate::confirm;
 use crate::demo::DemoPool;
-use crate::enrolment::{EnrollEvent, Job, ResumeForm, StartRequest};
+use crate::enrolment::{AccountForm, EnrollEvent, Job, ResumeForm, StartRequest};
 use crate::error::CommandError;
 use crate::import_slot;
 use crate::settings::{ListView, RememberedPool, Settings};
@@ -535,6 +535,33 @@ pub fn enroll_resume(
     state
         .enrolment
         .start(app.clone(), Job::Resume { id, form: request })
+}
+
+/// Starts a test sign-in of an enrolled Cognito account; follow it with `enroll_next_event`.
+#[tauri::command]
+pub fn cognito_prove(
+    app: AppHandle,
+    state: tauri::State<'_, AppState>,
+    request: AccountForm,
+) -> Result<(), CommandError> {
+    let id = parse_id(&request.id)?;
+    state
+        .enrolment
+        .start(app.clone(), Job::Prove { id, form: request })
+}
+
+/// Turns TOTP MFA off for a Cognito account's user and removes the account; follow it with
+/// `enroll_next_event`.
+#[tauri::command]
+pub fn cognito_disable_mfa(
+    app: AppHandle,
+    state: tauri::State<'_, AppState>,
+    request: AccountForm,
+) -> Result<(), CommandError> {
+    let id = parse_id(&request.id)?;
+    state
+        .enrolment
+        .start(app.clone(), Job::DisableMfa { id, form: request })
 }
 
 /// The enrolment's next event, once there is one.

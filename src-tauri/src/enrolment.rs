@@ -66,10 +66,15 @@ pub enum EnrollEvent {
         /// Whether the answer is typed hidden.
         secret: bool,
     },
-    /// The enrolment finished: the account is active.
+    /// The enrolment (or the test sign-in, or turning MFA off) finished: the account is
+    /// active (or, after turning MFA off, removed).
     Done {
         /// The account.
         account: AccountRef,
+        /// Seconds this computer's clock was ahead of Cognito's when the last code was sent
+        /// (negative: behind), when measured.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        clock_ahead: Option<i64>,
     },
     /// The enrolment stopped.
     Failed {
@@ -131,6 +136,18 @@ pub struct ResumeForm {
     pub prove: bool,
 }
 
+/// The form of an action on an enrolled account: the test sign-in, or turning MFA off.
+#[derive(Deserialize)]
+pub struct AccountForm {
+    /// The account's id.
+    pub id: String,
+    /// The user's password.
+    pub password: Zeroizing<String>,
+    /// SRP or plain password.
+    #[serde(default)]
+    pub flow: AuthFlow,
+}
+
 /// What the flow's thread runs.
 pub enum Job {
     /// A new enrolment.
@@ -141,6 +158,21 @@ pub enum Job {
         id: AccountId,
         /// The form.
         form: ResumeForm,
+    },
+    /// A test sign-in answered with a code of the account (core's `prove`).
+    Prove {
+        /// The account's id.
+        id: AccountId,
+        /// The form.
+        form: AccountForm,
+    },
+    /// Turning TOTP MFA off for the account's user (core's `disable_mfa`), then removing the
+    /// account: Cognito no longer asks for its codes.
+    DisableMfa {
+        /// The account's id.
+        id: AccountId,
+        /// The form.
+        form: AccountForm,
     },
 }
 
@@ -306,6 +338,7 @@ impl Worker {
         let event = match outcome {
             Ok(account) => EnrollEvent::Done {
                 account: AccountRef::from(&account),
+                clock_ahead: account.cognito.as_ref().and_then(|b| b.clock_ahead),
             },
             // Enrolled, and only the test sign-in after it failed: done, with that said.
             Err(CommandError::Cognito(CognitoError::ProofFailed(error))) => {
@@ -315,6 +348,7 @@ impl Worker {
                 match account {
                     Some(account) => EnrollEvent::Done {
                         account: AccountRef::from(&account),
+                        clock_ahead: account.cognito.as_ref().and_then(|b| b.clock_ahead),
                     },
                     None => EnrollEvent::Failed {
                         error: CommandError::Enrolment("the enrolled account is gone"),
@@ -411,6 +445,34 @@ impl Worker {
                 let mut progress = Events::new(self.events.clone());
                 let flow = cognito::resume(vault, &account, request, self, &mut progress);
                 runtime.block_on(cancellable(flow, &cancel))
+            }
+            Job::Prove { id, form } => {
+                let account = vault.find_id(&id)?;
+                let mut progress = Events::new(self.events.clone());
+                let flow = cognito::prove(
+                    vault,
+                    &account,
+                    &form.password,
+                    form.flow,
+                    self,
+                    &mut progress,
+                );
+                runtime.block_on(cancellable(flow, &cancel))
+            }
+            Job::DisableMfa { id, form } => {
+                let account = vault.find_id(&id)?;
+                let mut progress = Events::new(self.events.clone());
+                let flow = cognito::disable_mfa(
+                    vault,
+                    &account,
+                    &form.password,
+                    form.flow,
+                    self,
+                    &mut progress,
+                );
+                let account = runtime.block_on(cancellable(flow, &cancel))?;
+                // Cognito no longer asks for this account's codes: it goes from CogAuth too.
+                Ok(vault.remove_id(&account.id)?)
             }
         }
     }
@@ -509,5 +571,39 @@ fn remember(state: &AppState, pool: &PoolConfig) {
     };
     if let Err(error) = state.settings.remember(remembered) {
         eprintln!("cogauth-app: the pool was not remembered: {error}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done(clock_ahead: Option<i64>) -> serde_json::Value {
+        let event = EnrollEvent::Done {
+            account: AccountRef {
+                id: "0123456789abcdef".to_owned(),
+                issuer: "Cognito".to_owned(),
+                label: "alice".to_owned(),
+            },
+            clock_ahead,
+        };
+        serde_json::to_value(event).expect("serialises")
+    }
+
+    #[test]
+    fn done_carries_the_clock_offset_only_when_measured() {
+        assert_eq!(done(Some(-2))["clock_ahead"], -2);
+        assert_eq!(done(Some(-2))["type"], "done");
+        assert!(done(None).get("clock_ahead").is_none());
+    }
+
+    #[test]
+    fn an_account_action_form_takes_srp_by_default_and_refuses_a_missing_password() {
+        let form: AccountForm =
+            serde_json::from_str(r#"{"id": "0123456789abcdef", "password": "pw"}"#)
+                .expect("parses");
+        assert_eq!(form.flow, AuthFlow::default());
+        assert_eq!(form.password.as_str(), "pw");
+        assert!(serde_json::from_str::<AccountForm>(r#"{"id": "0123456789abcdef"}"#).is_err());
     }
 }

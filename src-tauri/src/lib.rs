@@ -90,6 +90,8 @@ pub fn run() -> tauri::Result<()> {
             commands::enroll_defaults,
             commands::enroll_start,
             commands::enroll_resume,
+            commands::cognito_prove,
+            commands::cognito_disable_mfa,
             commands::enroll_next_event,
             commands::enroll_answer,
             commands::enroll_cancel,

@@ -188,7 +188,7 @@ export const accountRow = (browser, id) => browser.$(`li.account[data-id="${id}"
  * Runs one of a row's actions as a user does: its "⋯" button, then the menu item.
  * @param {WebdriverIO.Browser} browser
  * @param {string} id
- * @param {'copy'|'hotpNext'|'finish'|'rename'|'reveal'|'moveUp'|'moveDown'|'remove'} action
+ * @param {'copy'|'hotpNext'|'finish'|'cognito'|'rename'|'reveal'|'moveUp'|'moveDown'|'remove'} action
  */
 export async function rowAction(browser, id, action) {
   // Rows far off screen are not rendered (content-visibility): bring the row into view first.

@@ -22,7 +22,7 @@ const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1
 const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 const imports = (text) => [...text.matchAll(/from '(\.\/[^']+)'/g)].map((match) => match[1].slice(2));
 
-const STATE_MODULES = ['accounts-state.js', 'enrol-state.js', 'add-state.js', 'settings-state.js', 'format.js'];
+const STATE_MODULES = ['accounts-state.js', 'enrol-state.js', 'add-state.js', 'settings-state.js', 'cognito-state.js', 'format.js'];
 
 test('the state modules exist and are ES modules', () => {
   for (const name of STATE_MODULES) assert.ok(modules.includes(name), name);

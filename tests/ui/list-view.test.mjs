@@ -98,11 +98,11 @@ describe('the row menu', () => {
       ['copy', 'rename', 'reveal', 'remove']);
   });
 
-  test('HOTP offers the next code; a pending enrolment offers to finish it, and no copy', () => {
+  test('HOTP offers the next code; a pending enrolment offers to finish it and its details, and no copy', () => {
     assert.ok(actions(account({ kind: 'hotp', code: null }), { order: 'issuer', first: true, last: true })
       .includes('hotpNext'));
     assert.deepEqual(actions(account({ state: 'pending', cognito: {} }), { order: 'recent', first: true, last: true }),
-      ['finish', 'rename', 'remove']);
+      ['finish', 'cognito', 'rename', 'remove']);
   });
 
   test('arrows wrap around, Home and End jump, other keys do nothing', () => {
