@@ -140,10 +140,13 @@ pub struct ImportFormat {
 pub fn import_formats() -> Vec<ImportFormat> {
     transfer::formats()
         .iter()
-        .map(|f| ImportFormat {
-            name: f.name(),
-            app: f.about().app,
-            files: f.about().files,
+        .map(|f| {
+            let about = f.about();
+            ImportFormat {
+                name: f.name(),
+                app: about.app,
+                files: about.files,
+            }
         })
         .collect()
 }

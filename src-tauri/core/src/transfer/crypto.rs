@@ -22,12 +22,24 @@ pub(super) fn aes256gcm_open(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Option<Zeroizing<Vec<u8>>> {
+    aes256gcm_open_with(key, nonce, &[], ciphertext, tag)
+}
+
+/// [`aes256gcm_open`] with associated data `aad` authenticated alongside (FreeOTP 2 binds
+/// each key to its token this way).
+pub(super) fn aes256gcm_open_with(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = Nonce::try_from(nonce).ok()?;
     let tag = Tag::try_from(tag).ok()?;
     let mut buffer = Zeroizing::new(ciphertext.to_vec());
     cipher
-        .decrypt_inout_detached(&nonce, &[], buffer.as_mut_slice().into(), &tag)
+        .decrypt_inout_detached(&nonce, aad, buffer.as_mut_slice().into(), &tag)
         .ok()?;
     Some(buffer)
 }

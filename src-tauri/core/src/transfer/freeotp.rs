@@ -36,12 +36,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aes_gcm::aead::AeadInOut;
-use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::crypto::{KEY_LEN, NONCE_LEN, TAG_LEN};
+use super::crypto::{self, KEY_LEN, NONCE_LEN, TAG_LEN};
 use super::error::{EntryProblem, ImportError, Position, shorten};
 use super::json::Obj;
 use super::{
@@ -628,19 +626,7 @@ impl Sealed {
     fn open(&self, key: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         let split = self.sealed.len().checked_sub(TAG_LEN)?;
         let (ciphertext, tag) = self.sealed.split_at(split);
-        let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-        let nonce = Nonce::try_from(self.nonce.as_slice()).ok()?;
-        let tag = Tag::try_from(tag).ok()?;
-        let mut buffer = Zeroizing::new(ciphertext.to_vec());
-        cipher
-            .decrypt_inout_detached(
-                &nonce,
-                self.aad.as_bytes(),
-                buffer.as_mut_slice().into(),
-                &tag,
-            )
-            .ok()?;
-        Some(buffer)
+        crypto::aes256gcm_open_with(key, &self.nonce, self.aad.as_bytes(), ciphertext, tag)
     }
 }
 
