@@ -124,6 +124,17 @@
  * @property {boolean} start_hidden
  * @property {boolean} autostart
  * @property {number} tray_accounts
+ * @property {string} theme
+ * @property {boolean} quick_shortcut_enabled
+ * @property {string} quick_shortcut  e.g. "Ctrl+Alt+C"
+ */
+
+/**
+ * @typedef {object} ShortcutStatus
+ * @property {"on" | "off" | "waiting" | "unavailable"} state
+ * @property {string | null} keys     The keys that open the quick box now.
+ * @property {string | null} message  Why there is none, or what the desktop said.
+ * @property {string} command         The command a desktop shortcut can run instead.
  */
 
 /**
@@ -559,4 +570,19 @@ export function nextVaultChange(seen) {
  */
 export function uiReady(marks) {
   return invoke('ui_ready', { marks });
+}
+
+// The quick box
+
+/** Hides the quick box (it stays ready for the next time). */
+export function quickHide() {
+  return invoke('quick_hide');
+}
+
+/**
+ * Whether the quick box's system-wide shortcut works in this session.
+ * @returns {Promise<ShortcutStatus>}
+ */
+export function shortcutStatus() {
+  return invoke('shortcut_status');
 }

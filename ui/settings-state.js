@@ -9,6 +9,7 @@
 export const SETTINGS_FIELDS = {
   clipboard_clear_seconds: 'set-clipboard-seconds',
   tray_accounts: 'set-tray-accounts',
+  quick_shortcut: 'set-quick-shortcut',
 };
 
 /**
@@ -18,6 +19,8 @@ export const SETTINGS_FIELDS = {
  * @property {boolean} start_hidden
  * @property {boolean} autostart
  * @property {string} theme
+ * @property {boolean} quick_shortcut_enabled
+ * @property {string} quick_shortcut  as recorded
  */
 
 /**
@@ -54,6 +57,8 @@ export function settingsToSave(form, stored) {
       autostart: form.autostart,
       tray_accounts: tray,
       theme: form.theme,
+      quick_shortcut_enabled: form.quick_shortcut_enabled,
+      quick_shortcut: form.quick_shortcut,
     }),
     errors,
   };
@@ -77,4 +82,40 @@ export function savesOn(id, type) {
 export function settingsInputOf(error) {
   const field = error.field ?? '';
   return Object.hasOwn(SETTINGS_FIELDS, field) ? SETTINGS_FIELDS[field] : null;
+}
+
+// The quick box's shortcut
+
+/** Keys that only modify (a shortcut is recorded when another key joins them). */
+const MODIFIER_CODES = /^(Control|Alt|Shift|Meta|OS)(Left|Right)?$/;
+
+/**
+ * The shortcut a key press in the shortcut field records, as the shell reads it
+ * ("Ctrl+Alt+C"), or null while only modifiers are held or for a plain key (Tab still moves
+ * on). Whether the shortcut is acceptable is the shell's to say: it answers with field
+ * `quick_shortcut`.
+ * @param {{code: string, ctrlKey: boolean, altKey: boolean, shiftKey: boolean, metaKey: boolean}} event
+ */
+export function recordedShortcut({ code, ctrlKey, altKey, shiftKey, metaKey }) {
+  if (MODIFIER_CODES.test(code) || !(ctrlKey || altKey || metaKey)) return null;
+  const key = code.replace(/^Key(?=[A-Z]$)/, '').replace(/^Digit(?=\d$)/, '');
+  return [ctrlKey && 'Ctrl', altKey && 'Alt', shiftKey && 'Shift', metaKey && 'Super', key]
+    .filter(Boolean)
+    .join('+');
+}
+
+/**
+ * What Settings says under the shortcut.
+ * @param {import('./ipc.js').ShortcutStatus} status
+ */
+export function shortcutNote(status) {
+  const instead = `bind the command “${status.command}” to a key in your desktop's keyboard settings`;
+  switch (status.state) {
+    case 'on':
+      return status.message ?? `${status.keys} opens the quick box from any app.`;
+    case 'off':
+      return `Off. You can also ${instead}.`;
+    default:
+      return status.message ?? `No shortcut in this session: ${instead}.`;
+  }
 }

@@ -7,13 +7,15 @@
 // before the settings were read, so a failed read never overwrites them with blanks. Saves
 // run one after the other. What is sent is computed in settings-state.js.
 
-import { exportBackup, getSettings, setSettings } from './ipc.js';
+import { exportBackup, getSettings, setSettings, shortcutStatus } from './ipc.js';
 import {
   announce, byId, clearErrors, inputById, reportFieldErrors, setFieldError, setFormError, setText,
   whileBusy,
 } from './dom.js';
 import { errorWords } from './format.js';
-import { savesOn, settingsInputOf, settingsToSave } from './settings-state.js';
+import {
+  recordedShortcut, savesOn, settingsInputOf, settingsToSave, shortcutNote,
+} from './settings-state.js';
 import { registerView, showView } from './views.js';
 
 const form = /** @type {HTMLFormElement} */ (byId('settings-form'));
@@ -22,6 +24,9 @@ const trayAccounts = inputById('set-tray-accounts');
 const startHidden = inputById('set-start-hidden');
 const autostart = inputById('set-autostart');
 const theme = /** @type {HTMLSelectElement} */ (byId('set-theme'));
+const shortcutEnabled = inputById('set-quick-shortcut-enabled');
+const shortcut = inputById('set-quick-shortcut');
+const shortcutStatusText = byId('set-quick-shortcut-status');
 const settingsError = byId('settings-error');
 const settingsResult = byId('settings-result');
 
@@ -70,7 +75,20 @@ function show(settings) {
   startHidden.checked = settings.start_hidden;
   autostart.checked = settings.autostart;
   theme.value = settings.theme;
+  shortcutEnabled.checked = settings.quick_shortcut_enabled;
+  shortcut.value = settings.quick_shortcut;
+  shortcut.disabled = !settings.quick_shortcut_enabled;
   stored = { ...settings };
+  showShortcutStatus();
+}
+
+/** Says whether the shortcut works in this session (and what to do when it cannot). */
+async function showShortcutStatus() {
+  try {
+    setText(shortcutStatusText, shortcutNote(await shortcutStatus()));
+  } catch (error) {
+    setText(shortcutStatusText, errorWords(error).text);
+  }
 }
 
 /** Saves the controls as they are now (after any save still running). */
@@ -92,6 +110,8 @@ async function save() {
     start_hidden: startHidden.checked,
     autostart: autostart.checked,
     theme: theme.value,
+    quick_shortcut_enabled: shortcutEnabled.checked,
+    quick_shortcut: shortcut.value,
   }, stored);
   if (!reportFieldErrors(errors) || !settings) return;
   // The appearance changes at once; the shell's answer confirms it.
@@ -178,6 +198,16 @@ export function initSettings(settingsHooks) {
       if (savesOn(target.id, type)) saveNow();
     });
   }
+  // The shortcut field records the keys pressed in it; typing text into it does nothing.
+  shortcut.addEventListener('keydown', (event) => {
+    if (event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey) return;
+    event.preventDefault();
+    const keys = recordedShortcut(event);
+    if (keys && keys !== shortcut.value) {
+      shortcut.value = keys;
+      saveNow();
+    }
+  });
   exportForm.addEventListener('submit', (event) => {
     event.preventDefault();
     whileBusy(exportButton, exportEncrypted);

@@ -38,4 +38,13 @@ pub const COMMANDS: &[&str] = &[
     "enroll_cancel",
     "next_vault_change",
     "ui_ready",
+    "quick_hide",
+    "shortcut_status",
 ];
+
+/// What the quick box may call (`capabilities/quick.json`): the list, a copy, hiding itself,
+/// and the benchmark's "codes painted" report.
+pub const QUICK_COMMANDS: &[&str] = &["list_accounts", "copy_code", "quick_hide", "ui_ready"];
+
+/// Commands for the quick box alone: the main window is not granted them.
+pub const QUICK_ONLY: &[&str] = &["quick_hide"];

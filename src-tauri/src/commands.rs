@@ -593,6 +593,18 @@ pub async fn next_vault_change(app: AppHandle, seen: Option<u64>) -> u64 {
     state.next_vault_change(seen, Duration::from_secs(60)).await
 }
 
+/// Hides the quick box (after a copy, or Esc).
+#[tauri::command]
+pub fn quick_hide(app: AppHandle) {
+    crate::quick::hide(&app);
+}
+
+/// Whether the quick box's shortcut works in this session, for Settings.
+#[tauri::command]
+pub fn shortcut_status(app: AppHandle) -> crate::shortcut::Status {
+    app.state::<crate::shortcut::ShortcutSlot>().status()
+}
+
 /// The page has painted its first codes, with when each start-up step ended (wall-clock
 /// milliseconds): reported to the benchmark when it asked ([`crate::bench`]).
 #[tauri::command]

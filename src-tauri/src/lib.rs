@@ -9,6 +9,7 @@
 //! - [`state`]: what lives between commands (vault, settings, clipboard, undo, enrolment);
 //! - [`codes`] and [`clipboard`]: copying a code and clearing it again;
 //! - [`tray`]: the tray icon and its menu; [`window`]: the main window's life;
+//! - [`quick`]: the quick box; [`shortcut`] and [`portal`]: the system-wide key that opens it;
 //! - [`enrolment`]: the Cognito wizard's engine; [`settings`]: the app's settings file;
 //! - [`error`]: the `{kind, message, field?}` error every command returns.
 //!
@@ -30,7 +31,11 @@ pub mod demo;
 pub mod enrolment;
 pub mod error;
 pub mod import_slot;
+#[cfg(target_os = "linux")]
+pub mod portal;
+pub mod quick;
 pub mod settings;
+pub mod shortcut;
 pub mod state;
 pub mod tray;
 pub mod view;
@@ -51,11 +56,16 @@ pub const HIDDEN_ARG: &str = "--hidden";
 /// Builds and runs the app until the user quits. Returns an error only if Tauri cannot start
 /// (no display, no WebKit, a broken bundled config).
 pub fn run() -> tauri::Result<()> {
-    let start_hidden = std::env::args_os().any(|arg| arg == HIDDEN_ARG);
+    let start_quick = std::env::args_os().any(|arg| arg == quick::QUICK_ARG);
+    let start_hidden = start_quick || std::env::args_os().any(|arg| arg == HIDDEN_ARG);
     let app = tauri::Builder::default()
         // First: a second launch focuses this instance instead of starting another.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            window::show(app);
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if argv.iter().any(|arg| arg == quick::QUICK_ARG) {
+                quick::show(app);
+            } else {
+                window::show(app);
+            }
         }))
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
@@ -63,6 +73,8 @@ pub fn run() -> tauri::Result<()> {
         ))
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::from_env())
+        .manage(shortcut::ShortcutSlot::default())
+        .manage(quick::QuickBox::default())
         .invoke_handler(tauri::generate_handler![
             commands::list_accounts,
             commands::next_hotp,
@@ -97,13 +109,24 @@ pub fn run() -> tauri::Result<()> {
             commands::enroll_cancel,
             commands::next_vault_change,
             commands::ui_ready,
+            commands::quick_hide,
+            commands::shortcut_status,
         ])
         // The window's page followed the enrolment: without it nobody would read its events.
-        .on_window_event(|window, event| {
-            if matches!(event, WindowEvent::Destroyed) && window.label() == window::MAIN {
+        .on_window_event(|window, event| match event {
+            WindowEvent::Destroyed if window.label() == window::MAIN => {
                 window.state::<AppState>().enrolment.abandon();
                 window::in_dock(window.app_handle(), false);
             }
+            WindowEvent::Focused(focused) if window.label() == quick::QUICK => {
+                quick::focus_changed(window.app_handle(), *focused);
+            }
+            // Closing the quick box (Alt+F4) hides it: it stays prepared.
+            WindowEvent::CloseRequested { api, .. } if window.label() == quick::QUICK => {
+                api.prevent_close();
+                quick::hide(window.app_handle());
+            }
+            _ => {}
         })
         .setup(move |app| {
             // The window first: the tray (a D-Bus registration) can wait a few milliseconds.
@@ -115,6 +138,13 @@ pub fn run() -> tauri::Result<()> {
             }
             tray::create(app.handle())?;
             watch::start(app.handle());
+            let settings = app.state::<AppState>().settings.settings();
+            shortcut::apply(app.handle(), &settings);
+            if start_quick {
+                quick::show(app.handle());
+            } else if settings.quick_shortcut_enabled {
+                quick::prepare(app.handle());
+            }
             Ok(())
         })
         .build(tauri::generate_context!())?;

@@ -149,11 +149,18 @@ fn no_global_tauri_object_and_no_dangerous_switches() {
         config["build"]["devUrl"].is_null(),
         "a dev server URL would load remote content"
     );
+    // A window opens the default page or another page of ui/, never a URL.
     for window in config["app"]["windows"].as_array().into_iter().flatten() {
-        assert!(
-            window["url"].is_null(),
-            "a window loads a URL of its own: {window}"
-        );
+        match &window["url"] {
+            Value::Null => {}
+            Value::String(page) => assert!(
+                !page.contains(':')
+                    && !page.starts_with('/')
+                    && crate_dir().join("../ui").join(page).is_file(),
+                "a window loads something other than a page of ui/: {window}"
+            ),
+            other => panic!("a window's url is not a page: {other}"),
+        }
     }
 }
 
@@ -312,11 +319,22 @@ fn ui_has_no_inline_code_no_remote_content_and_one_ipc_gateway() {
 }
 
 #[test]
-fn the_main_window_may_call_exactly_our_commands_and_no_plugin() {
-    let expected: Vec<String> = crate::command_names::COMMANDS
+fn each_window_may_call_exactly_its_commands_and_no_plugin() {
+    use crate::command_names::{COMMANDS, QUICK_COMMANDS, QUICK_ONLY};
+    let allow = |names: &[&str]| -> Vec<String> {
+        let mut ids: Vec<String> = names
+            .iter()
+            .map(|name| format!("allow-{}", name.replace('_', "-")))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let main: Vec<&str> = COMMANDS
         .iter()
-        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .copied()
+        .filter(|name| !QUICK_ONLY.contains(name))
         .collect();
+    let mut seen = Vec::new();
     for (file, capability) in capabilities() {
         let mut granted: Vec<String> = capability["permissions"]
             .as_array()
@@ -329,9 +347,27 @@ fn the_main_window_may_call_exactly_our_commands_and_no_plugin() {
             "{file}: grants a plugin or core permission: {granted:?}"
         );
         granted.sort();
-        let mut expected = expected.clone();
-        expected.sort();
-        assert_eq!(granted, expected, "{file}: not exactly the app's commands");
+        let window = capability["identifier"].as_str().expect("an identifier");
+        assert_eq!(
+            capability["windows"],
+            serde_json::json!([window]),
+            "{file}: one window, named as the capability"
+        );
+        let expected = match window {
+            "main" => allow(&main),
+            "quick" => allow(QUICK_COMMANDS),
+            other => panic!("{file}: a capability for an unknown window '{other}'"),
+        };
+        assert_eq!(
+            granted, expected,
+            "{file}: not exactly the window's commands"
+        );
+        seen.push(window.to_owned());
+    }
+    seen.sort();
+    assert_eq!(seen, ["main", "quick"], "a capability file per window");
+    for name in QUICK_COMMANDS {
+        assert!(COMMANDS.contains(name), "{name} is not a command");
     }
 }
 

@@ -37,6 +37,10 @@ pub struct Settings {
     pub tray_accounts: u32,
     /// Light, dark, or the system's preference.
     pub theme: Theme,
+    /// Whether the system-wide shortcut opens the quick box.
+    pub quick_shortcut_enabled: bool,
+    /// The quick box's shortcut, as [`crate::shortcut::canonical`] spells it.
+    pub quick_shortcut: String,
 }
 
 /// The window's appearance: the page gets it before its first paint (ui/theme.js), the
@@ -81,6 +85,8 @@ impl Default for Settings {
             autostart: false,
             tray_accounts: DEFAULT_TRAY_ACCOUNTS,
             theme: Theme::System,
+            quick_shortcut_enabled: true,
+            quick_shortcut: crate::shortcut::DEFAULT_SHORTCUT.to_owned(),
         }
     }
 }
@@ -104,7 +110,18 @@ impl Settings {
                 format!("the tray lists at most {MAX_TRAY_ACCOUNTS} accounts"),
             ));
         }
+        crate::shortcut::parse(&self.quick_shortcut)
+            .map_err(|reason| CommandError::invalid("quick_shortcut", reason))?;
         Ok(())
+    }
+
+    /// The settings checked, with the shortcut in its one spelling.
+    pub fn normalized(mut self) -> Result<Self, CommandError> {
+        self.validate()?;
+        if let Ok((_, keys)) = crate::shortcut::parse(&self.quick_shortcut) {
+            self.quick_shortcut = keys;
+        }
+        Ok(self)
     }
 }
 
@@ -206,7 +223,7 @@ impl SettingsStore {
 
     /// Validates and saves new settings.
     pub fn set(&self, settings: Settings) -> Result<Settings, CommandError> {
-        settings.validate()?;
+        let settings = settings.normalized()?;
         let mut file = self.lock();
         let mut next = file.clone();
         next.settings = settings.clone();
@@ -294,7 +311,7 @@ pub fn apply(app: &tauri::AppHandle, settings: Settings) -> Result<Settings, Com
     use tauri::Manager as _;
     use tauri_plugin_autostart::ManagerExt as _;
 
-    settings.validate()?;
+    let settings = settings.normalized()?;
     let store = &app.state::<crate::state::AppState>().settings;
     let was_autostart = store.settings().autostart;
     let wants_autostart = settings.autostart;
@@ -329,6 +346,23 @@ pub fn apply(app: &tauri::AppHandle, settings: Settings) -> Result<Settings, Com
     let saved = saved?;
     crate::window::apply_theme(app);
     crate::tray::refresh(app);
+    let handle = app.clone();
+    let applied = saved.clone();
+    // The plugin registers on the main thread (macOS requires it); Settings reads the status
+    // it leaves.
+    let (done, wait) = std::sync::mpsc::channel();
+    let scheduled = app.run_on_main_thread(move || {
+        crate::shortcut::apply(&handle, &applied);
+        if applied.quick_shortcut_enabled {
+            crate::quick::prepare(&handle);
+        } else {
+            crate::quick::release(&handle);
+        }
+        let _ = done.send(());
+    });
+    if scheduled.is_ok() {
+        let _ = wait.recv();
+    }
     Ok(saved)
 }
 
@@ -387,6 +421,8 @@ mod tests {
             autostart: false,
             tray_accounts: 3,
             theme: Theme::Dark,
+            quick_shortcut_enabled: false,
+            quick_shortcut: "Shift+Super+Q".to_owned(),
         };
         store.set(chosen.clone()).expect("valid settings save");
         assert_eq!(SettingsStore::at(Some(path.clone())).settings(), chosen);
@@ -397,7 +433,24 @@ mod tests {
         };
         let error = store.set(too_short).expect_err("1 s is refused");
         assert_eq!(error.field(), Some("clipboard_clear_seconds"));
-        assert_eq!(SettingsStore::at(Some(path)).settings(), chosen);
+        let no_modifier = Settings {
+            quick_shortcut: "Shift+Q".to_owned(),
+            ..chosen.clone()
+        };
+        let error = store.set(no_modifier).expect_err("Shift+Q is refused");
+        assert_eq!(error.field(), Some("quick_shortcut"));
+        assert_eq!(SettingsStore::at(Some(path.clone())).settings(), chosen);
+
+        let typed = Settings {
+            quick_shortcut: "alt+ctrl+k".to_owned(),
+            ..chosen
+        };
+        let saved = store.set(typed).expect("a shortcut in any spelling saves");
+        assert_eq!(saved.quick_shortcut, "Ctrl+Alt+K");
+        assert_eq!(
+            SettingsStore::at(Some(path)).settings().quick_shortcut,
+            "Ctrl+Alt+K"
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The main window's life: shown on demand, destroyed when closed (its webview's memory goes
 //! with it while the app waits in the tray), and the app's exit.
 
-use tauri::{AppHandle, Manager, WebviewWindowBuilder};
+use tauri::{AppHandle, Manager, WebviewWindow, WebviewWindowBuilder};
 
 use crate::state::AppState;
 
@@ -17,29 +17,7 @@ pub fn show(app: &AppHandle) {
         let _ = window.set_focus();
         return;
     }
-    let Some(config) = app.config().app.windows.iter().find(|w| w.label == MAIN) else {
-        eprintln!("cogauth-app: tauri.conf.json has no '{MAIN}' window");
-        return;
-    };
-    let theme = app.state::<AppState>().settings.settings().theme;
-    // Runs before the page's own scripts: ui/theme.js reads it before the first paint.
-    let tell_page = format!("window.__COGAUTH_THEME__ = \"{}\";", theme.name());
-    let built = WebviewWindowBuilder::from_config(app, config).and_then(|b| {
-        b.theme(theme.window_theme())
-            .initialization_script(tell_page)
-            // The page never leaves the app, and opens no window: a script that got into it
-            // cannot take the user (or the IPC) to another origin.
-            .on_navigation(|url| {
-                let allowed = is_app_url(url);
-                if !allowed {
-                    eprintln!("cogauth-app: navigation to another origin refused");
-                }
-                allowed
-            })
-            .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
-            .build()
-    });
-    match built {
+    match build(app, MAIN) {
         Ok(_) => {
             app.state::<AppState>().mark("shell_window_built");
             // The page's first ask for the list finds it ready (or being computed).
@@ -51,6 +29,32 @@ pub fn show(app: &AppHandle) {
         }
         Err(error) => eprintln!("cogauth-app: the window could not be opened: {error}"),
     }
+}
+
+/// Builds the window `label` of `tauri.conf.json`, with the page told the appearance before
+/// its first paint and held to the app's own origin. Used for the main window and the quick
+/// box.
+pub fn build(app: &AppHandle, label: &str) -> tauri::Result<WebviewWindow> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == label) else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let theme = app.state::<AppState>().settings.settings().theme;
+    // Runs before the page's own scripts: ui/theme.js reads it before the first paint.
+    let tell_page = format!("window.__COGAUTH_THEME__ = \"{}\";", theme.name());
+    WebviewWindowBuilder::from_config(app, config)?
+        .theme(theme.window_theme())
+        .initialization_script(tell_page)
+        // The page never leaves the app, and opens no window: a script that got into it
+        // cannot take the user (or the IPC) to another origin.
+        .on_navigation(|url| {
+            let allowed = is_app_url(url);
+            if !allowed {
+                eprintln!("cogauth-app: navigation to another origin refused");
+            }
+            allowed
+        })
+        .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+        .build()
 }
 
 /// macOS: a Dock icon and the app menu while the window is open, the menu-bar icon alone
@@ -83,9 +87,12 @@ pub fn is_app_url(url: &tauri::Url) -> bool {
     }
 }
 
-/// Applies the appearance setting to the open window.
+/// Applies the appearance setting to the open windows.
 pub fn apply_theme(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window(MAIN) {
+    for window in [MAIN, crate::quick::QUICK]
+        .into_iter()
+        .filter_map(|label| app.get_webview_window(label))
+    {
         let theme = app
             .state::<AppState>()
             .settings

@@ -18,7 +18,7 @@ const env = (name) => {
  * app's path). A session's app exits shortly after the session is deleted; one started before
  * that hands its launch to the closing one (the single-instance plugin) and exits at once.
  */
-function appRunning() {
+export function appRunning() {
   const app = env('COGAUTH_APP');
   return readdirSync('/proc').some((pid) => {
     if (!/^\d+$/.test(pid)) return false;

@@ -2,8 +2,8 @@
 // script) must not take the user or the IPC to another origin. The shell refuses every
 // navigation away from the app's own page (on_navigation) and every new window
 // (on_new_window), and the CSP's form-action 'none' stops form posts. Each attempt below runs
-// in the page as such a script would; the app must still be on its own page afterwards, in its
-// one window, with its commands answering.
+// in the page as such a script would; the app must still be on its own page afterwards, with
+// no window more than it had (its own and the prepared quick box), and its commands answering.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -13,11 +13,14 @@ import { startApp, until } from './support.mjs';
 /** @type {WebdriverIO.Browser} */
 let browser;
 let home = '';
+/** The app's windows at the start: the main window and the quick box, kept prepared. */
+let windows = [];
 
 before(async () => {
   browser = await startApp();
   await browser.$('#view-list').waitForDisplayed();
   home = await browser.getUrl();
+  windows = (await browser.getWindowHandles()).sort();
   assert.match(home, /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)(\/|$)/);
 });
 
@@ -28,10 +31,10 @@ after(async () => {
 /** Gives a navigation the page started the time to happen (or to be refused). */
 const settle = () => new Promise((resolve) => { setTimeout(resolve, 1500); });
 
-/** The app is still on its own page, in one window, and the shell still answers it. */
+/** The app is still on its own page, with no new window, and the shell still answers it. */
 async function stillHome(what) {
   assert.equal(await browser.getUrl(), home, `${what}: the page's address`);
-  assert.equal((await browser.getWindowHandles()).length, 1, `${what}: one window`);
+  assert.deepEqual((await browser.getWindowHandles()).sort(), windows, `${what}: no new window`);
   assert.ok(await browser.$('#view-list').isExisting(), `${what}: the app's page`);
   const answered = await browser.execute(async () => {
     try {

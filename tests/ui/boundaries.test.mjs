@@ -15,14 +15,21 @@ import { FIELDS } from '../../ui/enrol-state.js';
 const UI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'ui');
 const modules = readdirSync(UI).filter((name) => name.endsWith('.js'));
 const source = (name) => readFileSync(join(UI, name), 'utf8');
-const html = readFileSync(join(UI, 'index.html'), 'utf8');
-const ids = new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]));
+const page = (name) => readFileSync(join(UI, name), 'utf8');
+const idsIn = (text) => new Set([...text.matchAll(/\sid="([^"]+)"/g)].map((match) => match[1]));
+const html = page('index.html');
+const ids = idsIn(html);
+/** The pages, and the module each loads (the quick box has its own page). */
+const PAGES = { 'index.html': 'app.js', 'quick.html': 'quick.js' };
 
 /** The code without its comments (a comment may say "no DOM"). */
 const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 const imports = (text) => [...text.matchAll(/from '(\.\/[^']+)'/g)].map((match) => match[1].slice(2));
 
-const STATE_MODULES = ['accounts-state.js', 'enrol-state.js', 'add-state.js', 'settings-state.js', 'cognito-state.js', 'format.js'];
+const STATE_MODULES = [
+  'accounts-state.js', 'enrol-state.js', 'add-state.js', 'settings-state.js', 'cognito-state.js', 'quick-state.js',
+  'format.js',
+];
 
 test('the state modules exist and are ES modules', () => {
   for (const name of STATE_MODULES) assert.ok(modules.includes(name), name);
@@ -57,20 +64,28 @@ test('every relative import names a module of ui/', () => {
   }
 });
 
-test('index.html has no inline script, handler or style attribute', () => {
-  for (const script of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
-    assert.match(script[1], /\ssrc="[^"]+"/, 'every script has a src');
-    assert.equal(script[2].trim(), '', 'and no body');
+test('the pages have no inline script, handler or style attribute, and load their module', () => {
+  const pages = readdirSync(UI).filter((name) => name.endsWith('.html'));
+  assert.deepEqual(pages.sort(), Object.keys(PAGES).sort(), 'every page is known here');
+  for (const [name, module] of Object.entries(PAGES)) {
+    const text = page(name);
+    for (const script of text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+      assert.match(script[1], /\ssrc="[^"]+"/, `${name}: every script has a src`);
+      assert.equal(script[2].trim(), '', `${name}: and no body`);
+    }
+    assert.match(text, new RegExp(`<script type="module" src="${module}">`), `${name} loads ${module}`);
+    assert.doesNotMatch(text, /\son[a-z]+\s*=/i, `${name}: no inline event handler`);
+    assert.doesNotMatch(text, /\sstyle\s*=/i, `${name}: no style attribute`);
+    assert.doesNotMatch(text, /javascript:/i, name);
   }
-  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handler');
-  assert.doesNotMatch(html, /\sstyle\s*=/i, 'no style attribute');
-  assert.doesNotMatch(html, /javascript:/i);
 });
 
-test('every id the modules look up is in index.html', () => {
+test('every id the modules look up is in their page', () => {
+  const quickIds = idsIn(page('quick.html'));
   for (const name of modules) {
+    const known = name === PAGES['quick.html'] ? quickIds : ids;
     for (const match of source(name).matchAll(/(?:byId|inputById|setFieldError)\('([^']+)'/g)) {
-      assert.ok(ids.has(match[1]), `${name}: #${match[1]}`);
+      assert.ok(known.has(match[1]), `${name}: #${match[1]}`);
     }
   }
 });

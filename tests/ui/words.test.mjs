@@ -135,6 +135,7 @@ describe('enrolment: a wrong password and a user CogAuth already holds', () => {
 describe('settings, saved as they are chosen', () => {
   const form = {
     clipboard_clear_seconds: ' 45 ', tray_accounts: '8', start_hidden: true, autostart: false, theme: 'dark',
+    quick_shortcut_enabled: true, quick_shortcut: 'Ctrl+Alt+C',
   };
 
   test('the controls as settings, keeping what this view has no control for', () => {
@@ -142,6 +143,7 @@ describe('settings, saved as they are chosen', () => {
     assert.deepEqual(errors, {});
     assert.deepEqual(settings, {
       sort: 'name', clipboard_clear_seconds: 45, start_hidden: true, autostart: false, tray_accounts: 8, theme: 'dark',
+      quick_shortcut_enabled: true, quick_shortcut: 'Ctrl+Alt+C',
     });
   });
 
@@ -162,6 +164,7 @@ describe('settings, saved as they are chosen', () => {
 
   test('the shell\'s refusal goes next to the input it names', () => {
     assert.equal(settingsInputOf({ field: 'tray_accounts' }), 'set-tray-accounts');
+    assert.equal(settingsInputOf({ field: 'quick_shortcut' }), 'set-quick-shortcut');
     assert.equal(settingsInputOf({}), null);
   });
 });
