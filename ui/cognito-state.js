@@ -1,6 +1,7 @@
 // The "Cognito details" dialog's decisions: what it shows of an enrolled account (its pool, its
 // user, when it was enrolled and last proven, the clock offset measured against Cognito), which
-// actions it offers, and what a test sign-in or turning MFA off says when it ends.
+// actions it offers, and what a test sign-in, a re-enrolment or turning MFA off says when it
+// ends.
 //
 // Plain functions of their arguments: no DOM and no IPC (tests/ui/cognito-state.test.mjs).
 
@@ -52,11 +53,20 @@ export function detailRows(account, format) {
  * Which actions the dialog offers: a pending account (its enrolment unfinished) has no code
  * Cognito would take, so it is finished from the list instead.
  * @param {import('./ipc.js').AccountRow} account
- * @returns {{prove: boolean, disable: boolean}}
+ * @returns {{prove: boolean, reenroll: boolean, disable: boolean}}
  */
 export function actionsFor(account) {
   const active = Boolean(account.cognito) && account.state !== 'pending';
-  return { prove: active, disable: active };
+  return { prove: active, reenroll: active, disable: active };
+}
+
+/**
+ * The confirmation before re-enrolling, naming what happens.
+ * @param {import('./ipc.js').AccountRow} account
+ */
+export function reenrollConfirmText(account) {
+  const user = account.cognito?.username ?? account.label;
+  return `Cognito will issue a new secret for ${user}. CogAuth replaces the one it holds only once Cognito has accepted a code of the new one; other devices with the old secret stop getting valid codes. Enter the password to go on.`;
 }
 
 /**
@@ -70,7 +80,7 @@ export function disableConfirmText(account) {
 
 /**
  * What the dialog says when an action ended.
- * @param {"prove" | "disable"} action
+ * @param {"prove" | "reenroll" | "disable"} action
  * @param {import('./ipc.js').EnrollEvent} event  Its last event ("done" or "failed").
  * @returns {{ok: boolean, text: string}}
  */
@@ -82,6 +92,9 @@ export function outcomeText(action, event) {
   if (event.type !== 'done') return { ok: false, text: '' };
   if (action === 'disable') {
     return { ok: true, text: `MFA is off for this user, and ${accountName(event.account)} was removed from CogAuth.` };
+  }
+  if (action === 'reenroll') {
+    return { ok: true, text: 'Re-enrolled: Cognito verified the new secret, CogAuth stored it, and a test sign-in with it works.' };
   }
   const clock = typeof event.clock_ahead === 'number'
     ? ` This computer's clock: ${clockText(event.clock_ahead).replace(/^./, (c) => c.toLowerCase())}.`

@@ -1,19 +1,22 @@
 // The "Cognito details" dialog of an account enrolled through Cognito: its pool and user, when
-// it was enrolled and last proven, the clock offset, and two actions run by the shell's
+// it was enrolled and last proven, the clock offset, and three actions run by the shell's
 // enrolment machinery (followed with enrollNextEvent, questions answered with enrollAnswer):
-// a test sign-in answered with the code CogAuth makes, and turning MFA off for the user (after
-// a confirmation), which removes the account. What it shows is decided in cognito-state.js.
+// a test sign-in answered with the code CogAuth makes, a re-enrolment (a new secret, after a
+// confirmation), and turning MFA off for the user (after a confirmation), which removes the
+// account. What it shows is decided in cognito-state.js.
 //
 // The password stays in its field only while the dialog is open. Closing the dialog while an
 // action runs cancels it.
 
-import { cognitoDisableMfa, cognitoProve, enrollAnswer, enrollCancel, enrollNextEvent } from './ipc.js';
+import {
+  cognitoDisableMfa, cognitoProve, cognitoReenroll, enrollAnswer, enrollCancel, enrollNextEvent,
+} from './ipc.js';
 import {
   byId, clearErrors, inputById, setFieldError, setFormError, setHidden, setText, whileBusy,
 } from './dom.js';
 import { accountName, errorWords } from './format.js';
 import {
-  actionsFor, detailRows, disableConfirmText, outcomeText,
+  actionsFor, detailRows, disableConfirmText, outcomeText, reenrollConfirmText,
 } from './cognito-state.js';
 
 const dialog = /** @type {HTMLDialogElement} */ (byId('cognito-dialog'));
@@ -32,6 +35,14 @@ const error = byId('cognito-error');
 const proveButton = /** @type {HTMLButtonElement} */ (byId('cognito-prove'));
 const disableButton = /** @type {HTMLButtonElement} */ (byId('cognito-disable'));
 const disableConfirm = /** @type {HTMLButtonElement} */ (byId('cognito-disable-confirm'));
+const reenrollButton = /** @type {HTMLButtonElement} */ (byId('cognito-reenroll'));
+const reenrollConfirm = /** @type {HTMLButtonElement} */ (byId('cognito-reenroll-confirm'));
+/** Each action's shell command and what the dialog says while it runs. */
+const ACTIONS = {
+  prove: { start: cognitoProve, running: 'Signing in…' },
+  reenroll: { start: cognitoReenroll, running: 'Re-enrolling…' },
+  disable: { start: cognitoDisableMfa, running: 'Turning MFA off…' },
+};
 
 /**
  * @typedef {object} CognitoHooks
@@ -72,7 +83,7 @@ function showDetails(account) {
 
 /** The dialog as it opens: the actions the account allows, nothing typed, nothing said. */
 function reset() {
-  const actions = shown ? actionsFor(shown.account) : { prove: false, disable: false };
+  const actions = shown ? actionsFor(shown.account) : { prove: false, reenroll: false, disable: false };
   clearErrors(form);
   password.value = '';
   promptInput.value = '';
@@ -80,6 +91,8 @@ function reset() {
   setHidden(proveButton, !actions.prove);
   setHidden(disableButton, !actions.disable);
   setHidden(disableConfirm, true);
+  setHidden(reenrollButton, !actions.reenroll);
+  setHidden(reenrollConfirm, true);
   setHidden(confirmText, true);
   setHidden(promptField, true);
   setHidden(promptSubmit, true);
@@ -88,14 +101,17 @@ function reset() {
   setFormError(error, '');
 }
 
-/** After "Turn off MFA…": what happens, then the password and the button that does it. */
-function askToDisable() {
+/**
+ * After "Turn off MFA…" or "Re-enrol…": what happens, then the password and the button that
+ * does it.
+ * @param {"disable" | "reenroll"} action
+ */
+function askToConfirm(action) {
   if (!shown) return;
-  setText(confirmText, disableConfirmText(shown.account));
+  setText(confirmText, action === 'disable' ? disableConfirmText(shown.account) : reenrollConfirmText(shown.account));
   setHidden(confirmText, false);
-  setHidden(disableButton, true);
-  setHidden(proveButton, true);
-  setHidden(disableConfirm, false);
+  for (const element of [disableButton, reenrollButton, proveButton]) setHidden(element, true);
+  setHidden(action === 'disable' ? disableConfirm : reenrollConfirm, false);
   setHidden(result, true);
   setFormError(error, '');
   password.focus();
@@ -103,7 +119,7 @@ function askToDisable() {
 
 /**
  * Runs an action through the shell and follows it until it ends.
- * @param {"prove" | "disable"} action
+ * @param {"prove" | "reenroll" | "disable"} action
  */
 async function run(action) {
   if (!shown || running) return;
@@ -113,13 +129,13 @@ async function run(action) {
   setFormError(error, '');
   const request = { id: account.id, password: password.value };
   try {
-    await (action === 'prove' ? cognitoProve(request) : cognitoDisableMfa(request));
+    await ACTIONS[action].start(request);
   } catch (failure) {
     setFormError(error, errorWords(failure).text);
     return;
   }
   running = true;
-  setText(note, action === 'prove' ? 'Signing in…' : 'Turning MFA off…');
+  setText(note, ACTIONS[action].running);
   /** @type {import('./ipc.js').EnrollEvent} */
   let last;
   for (;;) {
@@ -154,7 +170,9 @@ async function run(action) {
   if (!dialog.open || shown?.account.id !== account.id) return;
   if (outcome.ok && action === 'disable') {
     // The account is gone: only Close remains.
-    for (const element of [passwordField, confirmText, disableConfirm, proveButton, disableButton]) setHidden(element, true);
+    for (const element of [passwordField, confirmText, disableConfirm, proveButton, disableButton, reenrollButton]) {
+      setHidden(element, true);
+    }
     byId('cognito-close').focus();
     return;
   }
@@ -162,6 +180,15 @@ async function run(action) {
   if (updated) {
     shown = { account: updated, hooks };
     showDetails(updated);
+  }
+  if (outcome.ok && action === 'reenroll') {
+    // Done: the dialog offers its actions again.
+    const actions = actionsFor(shown.account);
+    setHidden(confirmText, true);
+    setHidden(reenrollConfirm, true);
+    setHidden(proveButton, !actions.prove);
+    setHidden(reenrollButton, !actions.reenroll);
+    setHidden(disableButton, !actions.disable);
   }
 }
 
@@ -196,12 +223,16 @@ form.addEventListener('submit', (event) => {
     whileBusy(promptSubmit, answerPrompt);
   } else if (!disableConfirm.hidden) {
     whileBusy(disableConfirm, () => run('disable'));
+  } else if (!reenrollConfirm.hidden) {
+    whileBusy(reenrollConfirm, () => run('reenroll'));
   } else if (!proveButton.hidden) {
     whileBusy(proveButton, () => run('prove'));
   }
 });
-disableButton.addEventListener('click', askToDisable);
+disableButton.addEventListener('click', () => askToConfirm('disable'));
 disableConfirm.addEventListener('click', () => whileBusy(disableConfirm, () => run('disable')));
+reenrollButton.addEventListener('click', () => askToConfirm('reenroll'));
+reenrollConfirm.addEventListener('click', () => whileBusy(reenrollConfirm, () => run('reenroll')));
 promptSubmit.addEventListener('click', () => whileBusy(promptSubmit, answerPrompt));
 byId('cognito-close').addEventListener('click', () => dialog.close());
 

@@ -510,6 +510,16 @@ export function cognitoProve(request) {
 }
 
 /**
+ * Gives an enrolled account's user a new secret, which replaces the stored one once Cognito
+ * verified it, then signs in with it; its progress comes from enrollNextEvent.
+ * @param {CognitoAccountRequest} request
+ * @returns {Promise<void>}
+ */
+export function cognitoReenroll(request) {
+  return invoke('cognito_reenroll', { request });
+}
+
+/**
  * Turns TOTP MFA off for an enrolled account's user, then removes the account; its progress
  * comes from enrollNextEvent.
  * @param {CognitoAccountRequest} request

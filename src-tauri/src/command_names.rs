@@ -32,6 +32,7 @@ pub const COMMANDS: &[&str] = &[
     "enroll_start",
     "enroll_resume",
     "cognito_prove",
+    "cognito_reenroll",
     "cognito_disable_mfa",
     "enroll_next_event",
     "enroll_answer",

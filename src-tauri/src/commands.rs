@@ -550,6 +550,20 @@ pub fn cognito_prove(
         .start(app.clone(), Job::Prove { id, form: request })
 }
 
+/// Gives a Cognito account's user a new secret, replacing the stored one once Cognito verified
+/// it (re-enrolment); follow it with `enroll_next_event`.
+#[tauri::command]
+pub fn cognito_reenroll(
+    app: AppHandle,
+    state: tauri::State<'_, AppState>,
+    request: AccountForm,
+) -> Result<(), CommandError> {
+    let id = parse_id(&request.id)?;
+    state
+        .enrolment
+        .start(app.clone(), Job::Reenrol { id, form: request })
+}
+
 /// Turns TOTP MFA off for a Cognito account's user and removes the account; follow it with
 /// `enroll_next_event`.
 #[tauri::command]

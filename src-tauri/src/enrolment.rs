@@ -136,7 +136,8 @@ pub struct ResumeForm {
     pub prove: bool,
 }
 
-/// The form of an action on an enrolled account: the test sign-in, or turning MFA off.
+/// The form of an action on an enrolled account: the test sign-in, a new secret, or turning
+/// MFA off.
 #[derive(Deserialize)]
 pub struct AccountForm {
     /// The account's id.
@@ -161,6 +162,14 @@ pub enum Job {
     },
     /// A test sign-in answered with a code of the account (core's `prove`).
     Prove {
+        /// The account's id.
+        id: AccountId,
+        /// The form.
+        form: AccountForm,
+    },
+    /// A new secret for the account's user (core's `reenroll`), replacing the stored one once
+    /// Cognito verified it, then proven with a test sign-in.
+    Reenrol {
         /// The account's id.
         id: AccountId,
         /// The form.
@@ -457,6 +466,19 @@ impl Worker {
                     self,
                     &mut progress,
                 );
+                runtime.block_on(cancellable(flow, &cancel))
+            }
+            Job::Reenrol { id, form } => {
+                let account = vault.find_id(&id)?;
+                let device_name = cognito::device_name();
+                let request = ResumeRequest {
+                    password: &form.password,
+                    flow: form.flow,
+                    device_name: &device_name,
+                    prove: true,
+                };
+                let mut progress = Events::new(self.events.clone());
+                let flow = cognito::reenroll(vault, &account, request, self, &mut progress);
                 runtime.block_on(cancellable(flow, &cancel))
             }
             Job::DisableMfa { id, form } => {

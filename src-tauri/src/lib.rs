@@ -103,6 +103,7 @@ pub fn run() -> tauri::Result<()> {
             commands::enroll_start,
             commands::enroll_resume,
             commands::cognito_prove,
+            commands::cognito_reenroll,
             commands::cognito_disable_mfa,
             commands::enroll_next_event,
             commands::enroll_answer,

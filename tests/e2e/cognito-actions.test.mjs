@@ -3,7 +3,8 @@
 // turning MFA off is allowed and no other test's user is touched) is enrolled through the
 // wizard; its row menu's "Cognito details…" shows the pool, the user, when it was enrolled and
 // last proven, and the clock offset; "Test sign-in" signs in with the code CogAuth makes (a
-// wrong password says so in words); "Turn off MFA…" names what happens, then turns TOTP off in
+// wrong password says so in words); "Re-enrol…" gives the user a new secret, stored once
+// Cognito verified it (the keychain read with secret-tool); "Turn off MFA…" names what happens, then turns TOTP off in
 // Cognito and removes the account: a password sign-in (boto3, not CogAuth) is no longer asked
 // for a code. Screenshots: cognito-*.png.
 
@@ -65,14 +66,19 @@ print(json.dumps({"challenge": answer.get("ChallengeName"), "tokens": "Authentic
 `]);
 
 /** Runs the dialog's action and waits until it says how it ended. */
-async function outcome(what) {
+async function outcome(what, timeoutMs = 120000) {
   return until(async () => {
     if (await browser.$('#cognito-result').isDisplayed()) return `ok: ${await textOf('#cognito-result')}`;
     if (await browser.$('#cognito-error').isDisplayed()) return `error: ${await textOf('#cognito-error')}`;
     if (await browser.$('#cognito-password-error').isDisplayed()) return `password: ${await textOf('#cognito-password-error')}`;
     return '';
-  }, what, 120000);
+  }, what, timeoutMs);
 }
+
+/** The secret the keychain holds for the account (secret-tool, not CogAuth). */
+const keychainSecret = () => execFileSync('secret-tool', [
+  'lookup', 'service', process.env.COGAUTH_KEYRING_SERVICE ?? '', 'username', id,
+], { encoding: 'utf8' }).trim();
 
 test('a user enrolled through the wizard shows its Cognito details', async () => {
   await press(browser.$('#enrol-button'));
@@ -134,6 +140,32 @@ test('a test sign-in with a wrong password says so; with the right one it works'
   const after = listed().find((a) => a.id === id).cognito;
   assert.ok(after.last_used_step > before.last_used_step, 'a fresh code was spent');
   assert.ok(after.proven_at >= before.proven_at, 'the proof time recorded');
+  assert.equal(await browser.$('#cognito-password').getValue(), '', 'the password is not kept');
+});
+
+test('re-enrolment names what happens, then stores a new secret once Cognito verified it', async () => {
+  const old = keychainSecret();
+  assert.equal(old.length, 32);
+  await press(browser.$('#cognito-reenroll'));
+  const confirm = browser.$('#cognito-confirm');
+  await confirm.waitForDisplayed();
+  assert.match(await confirm.getText(), new RegExp(`new secret for ${USER}`));
+  assert.match(await confirm.getText(), /only once Cognito has accepted a code of the new one/);
+  assert.equal(await browser.$('#cognito-prove').isDisplayed(), false);
+  await screenshot(browser, 'cognito-reenroll-confirm');
+  await fill('#cognito-password', PASSWORD);
+  await press(browser.$('#cognito-reenroll-confirm'));
+  // Three fresh time steps: the sign-in, the verification and the test sign-in.
+  const said = await outcome('the re-enrolment', 150000);
+  assert.equal(said, 'ok: Re-enrolled: Cognito verified the new secret, CogAuth stored it, and a test sign-in with it works.');
+  await screenshot(browser, 'cognito-reenrolled');
+  const secret = keychainSecret();
+  assert.equal(secret.length, 32);
+  assert.notEqual(secret, old, 'a new secret in the keychain');
+  const account = listed().find((a) => a.id === id);
+  assert.equal(account.state, 'active');
+  assert.equal(account.cognito.next_secret, undefined, 'nothing left staged');
+  assert.equal(await browser.$('#cognito-prove').isDisplayed(), true, 'the actions are offered again');
   assert.equal(await browser.$('#cognito-password').getValue(), '', 'the password is not kept');
 });
 

@@ -636,3 +636,201 @@ fn enroll_again_finishes_the_pending_account_instead_of_adding_one() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["state"], "active");
 }
+
+/// `enroll --new-secret ACCOUNT` for a seeded, enrolled user; password on stdin.
+fn new_secret(sandbox: &Sandbox, id: &str, password: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["enroll", "--new-secret", id, "--password-stdin", "--json"];
+    args.extend_from_slice(extra);
+    sandbox.cogauth_stdin(&args, &format!("{password}\n"))
+}
+
+/// The enrolled account of a fresh sandbox: its id and the secret the keychain holds.
+fn enrolled(sandbox: &Sandbox, pool: &Pool, password: &str) -> (String, String) {
+    let run = enroll(
+        sandbox,
+        pool,
+        "demo",
+        "client_id",
+        &["--no-verify-signin"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = accounts(sandbox)[0]["id"].as_str().unwrap().to_owned();
+    let secret = keychain_secret(sandbox, &id);
+    (id, secret)
+}
+
+/// Re-enrolment: a new secret for the same user replaces the stored one once Cognito verified
+/// it; the server then takes the new secret's codes and not the old one's.
+#[test]
+fn new_secret_replaces_the_stored_one_once_verified() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = pool.password("demo");
+    let (id, old) = enrolled(&sandbox, &pool, &password);
+
+    let run = new_secret(&sandbox, &id, &password, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["account"]["state"], "active");
+    assert_eq!(run.json()["proven"], true);
+    let listed = accounts(&sandbox);
+    assert_eq!(listed.len(), 1, "the same account, not a second one");
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert!(listed[0]["cognito"].get("next_secret").is_none());
+    let new = keychain_secret(&sandbox, &id);
+    assert_eq!(new.len(), 32);
+    assert_ne!(new, old, "a new secret");
+    assert_server_enrolled(&sandbox, &pool, &id, "demo", &password, "client_id", None);
+
+    // The old secret's codes are refused (the independent peer signs in with them).
+    let account = &accounts(&sandbox)[0];
+    let last_used = account["cognito"]["last_used_step"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+    let (pool_id, client_id) = (pool.get("user_pool_id"), pool.get("client_id"));
+    let old_answer = pool.peer(
+        &[
+            "check",
+            &pool.endpoint,
+            &pool_id,
+            &client_id,
+            "demo",
+            &password,
+            &last_used,
+        ],
+        &old,
+    );
+    assert!(
+        old_answer.is_err() || old_answer.as_ref().is_ok_and(|r| r["signed_in"] != true),
+        "the old secret still signs in: {old_answer:?}"
+    );
+}
+
+#[test]
+fn fail_new_secret_with_a_wrong_password_changes_nothing() {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = pool.password("demo");
+    let (id, old) = enrolled(&sandbox, &pool, &password);
+    let before = accounts(&sandbox);
+    let run = new_secret(&sandbox, &id, "not-the-password", &[]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(run.error_json()["error"]["kind"], "wrong_password");
+    assert_eq!(keychain_secret(&sandbox, &id), old);
+    assert_eq!(accounts(&sandbox)[0]["state"], before[0]["state"]);
+    assert!(
+        accounts(&sandbox)[0]["cognito"]
+            .get("next_secret")
+            .is_none()
+    );
+}
+
+#[test]
+fn killed_right_after_a_new_secret_was_issued_resume_finishes() {
+    killed_during_a_new_secret_then_resumed("associate");
+}
+
+#[test]
+fn killed_with_a_new_secret_staged_resume_finishes() {
+    killed_during_a_new_secret_then_resumed("store");
+}
+
+#[test]
+fn killed_with_a_new_secret_verified_but_not_moved_resume_finishes() {
+    killed_during_a_new_secret_then_resumed("verify");
+}
+
+/// Lock-out safety of re-enrolment: the process dies right after `step`; every secret the
+/// server may expect is in the keychain, the stored one is replaced only once the new one was
+/// verified, and `enroll --resume` finishes. (One test per step, so that they run at once.)
+fn killed_during_a_new_secret_then_resumed(step: &str) {
+    let pool = Pool::fresh();
+    let sandbox = Sandbox::new();
+    let password = pool.password("demo");
+    let (id, old) = enrolled(&sandbox, &pool, &password);
+
+    let mut command = sandbox.command();
+    command.env("COGAUTH_TEST_ABORT_AFTER", step);
+    let run = run_with_stdin(
+        command,
+        &[
+            "enroll",
+            "--new-secret",
+            &id,
+            "--password-stdin",
+            "--no-verify-signin",
+        ],
+        &format!("{password}\n"),
+    );
+    assert_ne!(run.code, 0, "{step}: the process died");
+    let listed = accounts(&sandbox);
+    assert_eq!(listed.len(), 1, "{step}");
+    assert_eq!(
+        keychain_secret(&sandbox, &id),
+        old,
+        "{step}: the stored secret is replaced only after verification"
+    );
+    let next = listed[0]["cognito"].get("next_secret").cloned();
+    let staged_item = match step {
+        "associate" => {
+            assert!(next.is_none(), "{step}: nothing staged yet");
+            None
+        }
+        _ => {
+            let next = next.unwrap_or_else(|| panic!("{step}: the new secret is staged"));
+            assert_eq!(listed[0]["state"], "pending", "{step}");
+            assert_eq!(next["verified"] == true, step == "verify", "{step}: {next}");
+            let item = next["item"].as_str().unwrap().to_owned();
+            let staged = keychain_secret(&sandbox, &item);
+            assert_eq!(
+                staged.len(),
+                32,
+                "{step}: the new secret is in the keychain"
+            );
+            assert_ne!(staged, old, "{step}");
+            // Once verified, codes come from the new secret.
+            if step == "verify" {
+                let shown = sandbox
+                    .cogauth(&["code", &id])
+                    .success()
+                    .stdout
+                    .trim()
+                    .to_owned();
+                let expected = sandbox.session.run("oathtool", &["--totp", "-b", &staged]);
+                assert_eq!(
+                    shown,
+                    String::from_utf8_lossy(&expected.stdout).trim(),
+                    "{step}"
+                );
+            }
+            Some((item, staged))
+        }
+    };
+
+    let run = sandbox.cogauth_stdin(
+        &["enroll", "--resume", &id, "--password-stdin", "--json"],
+        &format!("{password}\n"),
+    );
+    assert_eq!(run.code, 0, "{step}: resume: {}", run.stderr);
+    assert_eq!(run.json()["account"]["state"], "active", "{step}");
+    assert_eq!(run.json()["proven"], true, "{step}");
+    let listed = accounts(&sandbox);
+    assert_eq!(listed.len(), 1, "{step}: resumed in place");
+    assert!(listed[0]["cognito"].get("next_secret").is_none(), "{step}");
+    if let Some((item, staged)) = staged_item {
+        assert_eq!(
+            keychain_secret(&sandbox, &item),
+            "",
+            "{step}: the staging item is gone"
+        );
+        if step == "verify" {
+            assert_eq!(
+                keychain_secret(&sandbox, &id),
+                staged,
+                "{step}: the verified secret moved"
+            );
+        }
+    }
+    assert_server_enrolled(&sandbox, &pool, &id, "demo", &password, "client_id", None);
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 
 import { menuItems } from '../../ui/accounts-state.js';
 import {
-  actionsFor, clockText, detailRows, disableConfirmText, outcomeText, whenText,
+  actionsFor, clockText, detailRows, disableConfirmText, outcomeText, reenrollConfirmText, whenText,
 } from '../../ui/cognito-state.js';
 
 const LINK = {
@@ -43,10 +43,22 @@ test('times and clock offsets in words', () => {
   assert.equal(clockText(2), '2 s ahead of Cognito');
 });
 
-test('only an active Cognito account offers the test sign-in and turning MFA off', () => {
-  assert.deepEqual(actionsFor(ACCOUNT), { prove: true, disable: true });
-  assert.deepEqual(actionsFor({ ...ACCOUNT, state: 'pending' }), { prove: false, disable: false });
-  assert.deepEqual(actionsFor({ ...ACCOUNT, cognito: null }), { prove: false, disable: false });
+test('only an active Cognito account offers the test sign-in, re-enrolment and turning MFA off', () => {
+  assert.deepEqual(actionsFor(ACCOUNT), { prove: true, reenroll: true, disable: true });
+  const none = { prove: false, reenroll: false, disable: false };
+  assert.deepEqual(actionsFor({ ...ACCOUNT, state: 'pending' }), none);
+  assert.deepEqual(actionsFor({ ...ACCOUNT, cognito: null }), none);
+});
+
+test('the re-enrolment says what happens before the password is asked, and how it ended', () => {
+  const text = reenrollConfirmText(ACCOUNT);
+  assert.match(text, /new secret for alice/);
+  assert.match(text, /only once Cognito has accepted a code of the new one/);
+  assert.match(text, /other devices with the old secret stop/);
+  assert.deepEqual(outcomeText('reenroll', { type: 'done', account: ACCOUNT }), {
+    ok: true, text: 'Re-enrolled: Cognito verified the new secret, CogAuth stored it, and a test sign-in with it works.',
+  });
+  assert.equal(outcomeText('reenroll', { type: 'failed', error: { kind: 'cancelled', message: '' } }).text, 'Stopped.');
 });
 
 test('the row menu offers the details for Cognito accounts only', () => {

@@ -48,26 +48,30 @@ pub struct EnrollArgs {
     /// Finish or redo the enrolment of this (pending) account instead of a new one
     #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["region", "user_pool_id", "client_id", "username", "endpoint"])]
     resume: Option<String>,
+    /// Give this enrolled (active) account a new secret: the stored one is replaced only
+    /// once Cognito verified the new one
+    #[arg(long, value_name = "ACCOUNT", conflicts_with_all = ["resume", "region", "user_pool_id", "client_id", "username", "endpoint", "replace_existing"])]
+    new_secret: Option<String>,
     /// AWS region of the user pool, e.g. eu-west-1
-    #[arg(long, required_unless_present = "resume")]
+    #[arg(long, required_unless_present_any = ["resume", "new_secret"])]
     region: Option<String>,
     /// User pool id, <region>_<id>
-    #[arg(long, required_unless_present = "resume")]
+    #[arg(long, required_unless_present_any = ["resume", "new_secret"])]
     user_pool_id: Option<String>,
     /// App client id
-    #[arg(long, required_unless_present = "resume")]
+    #[arg(long, required_unless_present_any = ["resume", "new_secret"])]
     client_id: Option<String>,
     /// The user's sign-in name
-    #[arg(long, required_unless_present = "resume")]
+    #[arg(long, required_unless_present_any = ["resume", "new_secret"])]
     username: Option<String>,
     /// Endpoint URL instead of AWS's (local emulator, VPC endpoint)
     #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
     /// Use Amazon's FIPS endpoint for the region
-    #[arg(long, conflicts_with_all = ["endpoint", "resume"])]
+    #[arg(long, conflicts_with_all = ["endpoint", "resume", "new_secret"])]
     fips: bool,
     /// Use Amazon's dual-stack (IPv6) endpoint for the region
-    #[arg(long, conflicts_with_all = ["endpoint", "resume"])]
+    #[arg(long, conflicts_with_all = ["endpoint", "resume", "new_secret"])]
     dual_stack: bool,
     #[command(flatten)]
     common: CommonArgs,
@@ -215,23 +219,35 @@ pub fn enroll(vault: &Vault<KeyringStore>, args: EnrollArgs, json: bool) -> Resu
         .unwrap_or_default();
     let prove = !args.no_verify_signin;
     let runtime = runtime()?;
-    let account = match &args.resume {
-        Some(name) => {
+    let device_name = cognito::device_name();
+    let held = |password| ResumeRequest {
+        password,
+        flow,
+        device_name: &device_name,
+        prove,
+    };
+    let account = match (&args.resume, &args.new_secret) {
+        (Some(name), _) => {
             let account = vault.find(name)?;
             runtime.block_on(cognito::resume(
                 vault,
                 &account,
-                ResumeRequest {
-                    password: &password,
-                    flow,
-                    device_name: &cognito::device_name(),
-                    prove,
-                },
+                held(&password),
                 &mut prompt,
                 &mut StderrProgress,
             ))?
         }
-        None => {
+        (None, Some(name)) => {
+            let account = vault.find(name)?;
+            runtime.block_on(cognito::reenroll(
+                vault,
+                &account,
+                held(&password),
+                &mut prompt,
+                &mut StderrProgress,
+            ))?
+        }
+        (None, None) => {
             let missing = || {
                 CliError::usage("enroll needs --region, --user-pool-id, --client-id and --username")
             };

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use super::CognitoError;
+use crate::vault::AccountId;
 
 /// An app client secret: zeroized on drop, never printed or serialized.
 #[derive(Clone)]
@@ -77,6 +78,23 @@ pub struct CognitoBinding {
     /// Unix seconds of the last test sign-in that succeeded with a code of this account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proven_at: Option<u64>,
+    /// A new secret being enrolled for this user (re-enrolment), until it replaces the
+    /// account's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_secret: Option<NextSecret>,
+}
+
+/// A re-enrolment's new secret: kept in a keychain item of its own, beside the account's
+/// secret, until Cognito verified it; then moved into the account's item. A crash at any point
+/// leaves every secret the server may expect in the keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextSecret {
+    /// The keychain item that holds it (an id no account has).
+    pub item: AccountId,
+    /// Whether Cognito accepted a code of it (VerifySoftwareToken): from then on it is the
+    /// secret the server expects, even before it is moved.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
 }
 
 impl CognitoBinding {
@@ -310,6 +328,7 @@ impl PoolConfig {
             clock_ahead: None,
             enrolled_at: None,
             proven_at: None,
+            next_secret: None,
         }
     }
 

@@ -470,8 +470,18 @@ async fn code_for<S: SecretStore>(
 ) -> Result<(u64, String, Account), CognitoError> {
     // The code comes from the secret as the keychain holds it: proof that it was stored.
     let secret = vault.secret(account)?;
+    code_from(vault, account, &secret, progress).await
+}
+
+/// As [`code_for`], from `secret` (a re-enrolment's next secret, as the keychain holds it).
+async fn code_from<S: SecretStore>(
+    vault: &Vault<S>,
+    account: &Account,
+    secret: &crate::otp::Secret,
+    progress: &mut dyn Progress,
+) -> Result<(u64, String, Account), CognitoError> {
     let step = wait_for_fresh_step(account, progress).await?;
-    let code = OtpParams::default_totp().generate(&secret, step.saturating_mul(STEP));
+    let code = OtpParams::default_totp().generate(secret, step.saturating_mul(STEP));
     let account = vault.update(&account.id, |a| {
         if let Some(binding) = a.cognito.as_mut() {
             binding.unanswered_step = Some(step);
@@ -686,6 +696,106 @@ async fn answer_with_stored_secret<S: SecretStore>(
     answered(vault, client, &account, step, answer, None)
 }
 
+/// Answers SOFTWARE_TOKEN_MFA with a code of the account's staged next secret (a re-enrolment
+/// whose verification was not recorded): accepted, the server verified it, so it becomes the
+/// account's secret; refused, the server never verified it, so it is dropped (the next resume
+/// answers with the account's own).
+async fn answer_with_next_secret<S: SecretStore>(
+    vault: &Vault<S>,
+    client: &CognitoClient,
+    account: &Account,
+    session: &str,
+    username: &str,
+    progress: &mut dyn Progress,
+) -> Result<(Zeroizing<String>, Account), CognitoError> {
+    let next = vault
+        .next_secret(account)?
+        .ok_or_else(|| CognitoError::Unexpected("the new secret was not kept".into()))?;
+    let (step, code, account) = code_from(vault, account, &next, progress).await?;
+    let answer = answer_totp(client, session, username, &code).await;
+    let (token, account) = match answered(vault, client, &account, step, answer, None) {
+        Ok(answered) => answered,
+        Err(error @ CognitoError::WrongCode) => {
+            vault.drop_next_secret(&account)?;
+            return Err(error);
+        }
+        Err(error) => return Err(error),
+    };
+    let account = vault.verified_next_secret(&account)?;
+    Ok((token, vault.move_next_secret(&account)?))
+}
+
+/// Re-enrols an active account: a new secret for the same user, which replaces the stored one
+/// only once Cognito verified it.
+///
+/// 1. sign in with the password and a code of the current secret (an access token);
+/// 2. AssociateSoftwareToken: the new secret (Cognito stops asking for the old one's codes);
+/// 3. the new secret goes to a keychain item of its own and the account becomes pending:
+///    the old secret stays where it was;
+/// 4. VerifySoftwareToken with a code of the new secret, for a later step than the sign-in's;
+/// 5. the index records it verified (from then on codes come from it), it is moved into the
+///    account's item and its own item is deleted;
+/// 6. TOTP stays the preferred MFA; the account is active again; optionally proven.
+///
+/// A crash at any point leaves in the keychain every secret the server may expect, and
+/// [`resume`] finishes: a verified new secret is moved; one the server never verified is
+/// dropped (the server then asks for a fresh enrolment, which resume does).
+pub async fn reenroll<S: SecretStore>(
+    vault: &Vault<S>,
+    account: &Account,
+    request: ResumeRequest<'_>,
+    prompt: &mut dyn Prompt,
+    progress: &mut dyn Progress,
+) -> Result<Account, CognitoError> {
+    if account.state != AccountState::Active {
+        return Err(CognitoError::Input(format!(
+            "{} is not active; finish its enrolment first (enroll --resume)",
+            account.display_name()
+        )));
+    }
+    let ResumeRequest {
+        password,
+        flow,
+        device_name,
+        prove: prove_after,
+    } = request;
+    let mut prompt = Remembering {
+        inner: prompt,
+        new_password: None,
+    };
+    let (client, account, token) =
+        sign_in_with_totp(vault, account, password, flow, &mut prompt, progress).await?;
+    progress.step(Step::SignedIn);
+    let (secret, _) = client.associate(Caller::AccessToken(&token)).await?;
+    progress.step(Step::Associated);
+    let account = vault.stage_next_secret(
+        &account,
+        &secret,
+        "a new secret was issued; not verified with Cognito yet (resume the enrolment)",
+    )?;
+    progress.step(Step::Stored);
+    // The code comes from the new secret as the keychain holds it.
+    let staged = vault
+        .next_secret(&account)?
+        .ok_or_else(|| CognitoError::Unexpected("the new secret was not kept".into()))?;
+    let (step, code, account) = code_from(vault, &account, &staged, progress).await?;
+    let answer = client
+        .verify(Caller::AccessToken(&token), &code, device_name)
+        .await;
+    let (_, account) = answered(vault, &client, &account, step, answer, None)?;
+    let account = vault.verified_next_secret(&account)?;
+    progress.step(Step::Verified);
+    let account = vault.move_next_secret(&account)?;
+    let account = set_preferred_and_activate(vault, &client, &account, &token, progress).await?;
+    if prove_after {
+        let password = current_password(&mut prompt, password);
+        return prove(vault, &account, &password, flow, &mut prompt, progress)
+            .await
+            .map_err(|error| CognitoError::ProofFailed(Box::new(error)));
+    }
+    Ok(account)
+}
+
 /// Finishes (or redoes) the enrolment of an account, from whatever state the server is in:
 /// - MFA_SETUP: the server never verified a secret, so a fresh one replaces the stored one and
 ///   the enrolment runs from Associate;
@@ -706,6 +816,8 @@ pub async fn resume<S: SecretStore>(
         device_name,
         prove: prove_after,
     } = request;
+    // A re-enrolment's new secret Cognito verified: it is the account's secret now.
+    let account = &vault.move_next_secret(account)?;
     let binding = binding_of(account)?.clone();
     let client = client_for(account, prompt)?;
     let mut prompt = Remembering {
@@ -718,6 +830,19 @@ pub async fn resume<S: SecretStore>(
     let signed_in = sign_in(&client, &binding.username, password, flow, &mut prompt).await?;
     warn_on_skew(&client, progress);
     progress.step(Step::SignedIn);
+    // A re-enrolment's new secret whose verification is not recorded: only a sign-in that
+    // asks for a code can mean the server has it (Cognito stops asking for the old secret's
+    // codes when it issues a new one); otherwise the server has no verified secret, and the
+    // new secret is dropped before a fresh one is issued below.
+    let staged = binding
+        .next_secret
+        .as_ref()
+        .is_some_and(|next| !next.verified);
+    let account = &if staged && !matches!(signed_in, SignedIn::SoftwareTokenMfa { .. }) {
+        vault.drop_next_secret(account)?
+    } else {
+        account.clone()
+    };
     let account = match signed_in {
         SignedIn::MfaSetup { session, username } => {
             let account = reissue(
@@ -738,9 +863,13 @@ pub async fn resume<S: SecretStore>(
             set_preferred_and_activate(vault, &client, &account, &token, progress).await?
         }
         SignedIn::SoftwareTokenMfa { session, username } => {
-            let (token, account) =
+            let (token, account) = if staged {
+                answer_with_next_secret(vault, &client, account, &session, &username, progress)
+                    .await?
+            } else {
                 answer_with_stored_secret(vault, &client, account, &session, &username, progress)
-                    .await?;
+                    .await?
+            };
             progress.step(Step::Verified);
             let account =
                 set_preferred_and_activate(vault, &client, &account, &token, progress).await?;

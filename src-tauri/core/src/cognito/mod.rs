@@ -20,11 +20,11 @@ mod error;
 #[cfg(feature = "cognito")]
 pub mod signin;
 
-pub use config::{ClientSecret, CognitoBinding, PoolConfig};
+pub use config::{ClientSecret, CognitoBinding, NextSecret, PoolConfig};
 #[cfg(feature = "cognito")]
 pub use enroll::{
     DEFAULT_ISSUER, EnrollRequest, Progress, ResumeRequest, Step, device_name, disable_mfa, enroll,
-    prove, resume,
+    prove, reenroll, resume,
 };
 pub use error::CognitoError;
 #[cfg(feature = "cognito")]

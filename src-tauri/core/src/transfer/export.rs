@@ -208,7 +208,7 @@ fn accounts_with_secrets<S: SecretStore>(
     vault: &Vault<S>,
 ) -> Result<Vec<(Account, Secret)>, ExportError> {
     let accounts = vault.accounts()?;
-    let ids: Vec<AccountId> = accounts.iter().map(|a| a.id.clone()).collect();
+    let ids: Vec<AccountId> = accounts.iter().map(|a| a.secret_item().clone()).collect();
     let secrets = vault.store().get_many(&ids);
     if secrets.len() != accounts.len() {
         return Err(ExportError::Internal(

@@ -137,7 +137,7 @@ pub fn plan<S: SecretStore>(vault: &Vault<S>, decoded: Decoded) -> Result<Import
         .iter()
         .filter(|a| wanted.contains(&Identity::of(&a.params)))
         .collect();
-    let ids: Vec<AccountId> = candidates.iter().map(|a| a.id.clone()).collect();
+    let ids: Vec<AccountId> = candidates.iter().map(|a| a.secret_item().clone()).collect();
     let secrets = if ids.is_empty() {
         Vec::new()
     } else {

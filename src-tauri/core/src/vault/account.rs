@@ -92,6 +92,16 @@ pub struct Account {
 }
 
 impl Account {
+    /// The keychain item that holds the secret the account's codes come from: its own, or a
+    /// re-enrolment's new secret once Cognito verified it (until it is moved into its own).
+    pub fn secret_item(&self) -> &AccountId {
+        self.cognito
+            .as_ref()
+            .and_then(|binding| binding.next_secret.as_ref())
+            .filter(|next| next.verified)
+            .map_or(&self.id, |next| &next.item)
+    }
+
     /// Whether Cognito may expect this account's codes at sign-in: it belongs to a Cognito
     /// user and a code from its secret was accepted there (on verification or sign-in).
     /// Removing such an account deserves a warning.

@@ -329,7 +329,17 @@ impl<S: SecretStore> Vault<S> {
         let account = accounts.remove(position);
         self.index.save(&lock, &accounts)?;
         match self.store.delete(&account.id) {
-            Ok(()) | Err(KeychainError::Missing { .. }) => Ok(account),
+            Ok(()) | Err(KeychainError::Missing { .. }) => {
+                // A re-enrolment's new secret goes with the account.
+                if let Some(next) = account
+                    .cognito
+                    .as_ref()
+                    .and_then(|b| b.next_secret.as_ref())
+                {
+                    let _ = self.store.delete(&next.item);
+                }
+                Ok(account)
+            }
             Err(error) => {
                 accounts.insert(position, account);
                 // If even this fails, the account is gone from the index and its secret is
@@ -427,9 +437,128 @@ impl<S: SecretStore> Vault<S> {
         Ok(self.store.put(&account.id, secret)?)
     }
 
-    /// The secret of an account, from the keychain.
+    /// The secret of an account, from the keychain: a re-enrolment's new secret once Cognito
+    /// verified it, even before it is moved into the account's own item.
     pub fn secret(&self, account: &Account) -> Result<Secret, VaultError> {
-        Ok(self.store.get(&account.id)?)
+        match self.store.get(account.secret_item()) {
+            // Verified and already moved, before the index said so.
+            Err(KeychainError::Missing { .. }) if account.secret_item() != &account.id => {
+                Ok(self.store.get(&account.id)?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// Keeps `secret` as the account's next secret (re-enrolment), in a keychain item of its
+    /// own, and marks the account pending with `reason`: the account's own secret stays as it
+    /// is until [`Vault::verified_next_secret`] and [`Vault::move_next_secret`].
+    pub fn stage_next_secret(
+        &self,
+        account: &Account,
+        secret: &Secret,
+        reason: &str,
+    ) -> Result<Account, VaultError> {
+        if account.cognito.is_none() {
+            return Err(VaultError::NotFound(account.id.to_string()));
+        }
+        let item = AccountId::generate().map_err(|e| VaultError::Random(e.to_string()))?;
+        self.store.put(&item, secret)?;
+        let previous = account.cognito.as_ref().and_then(|b| b.next_secret.clone());
+        let staged = self.update(&account.id, |a| {
+            a.state = AccountState::Pending {
+                pending_reason: reason.to_owned(),
+            };
+            if let Some(binding) = a.cognito.as_mut() {
+                binding.next_secret = Some(crate::cognito::NextSecret {
+                    item: item.clone(),
+                    verified: false,
+                });
+            }
+        });
+        match staged {
+            Ok(account) => {
+                // An earlier attempt's secret, never verified, is not needed any more.
+                if let Some(previous) = previous.filter(|p| !p.verified) {
+                    let _ = self.store.delete(&previous.item);
+                }
+                Ok(account)
+            }
+            Err(error) => {
+                let _ = self.store.delete(&item);
+                Err(error)
+            }
+        }
+    }
+
+    /// The account's next secret (re-enrolment), if one is staged.
+    pub fn next_secret(&self, account: &Account) -> Result<Option<Secret>, VaultError> {
+        match account
+            .cognito
+            .as_ref()
+            .and_then(|b| b.next_secret.as_ref())
+        {
+            Some(next) => Ok(Some(self.store.get(&next.item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Cognito verified the account's next secret: from now on it is the account's secret.
+    pub fn verified_next_secret(&self, account: &Account) -> Result<Account, VaultError> {
+        self.update(&account.id, |a| {
+            if let Some(next) = a.cognito.as_mut().and_then(|b| b.next_secret.as_mut()) {
+                next.verified = true;
+            }
+        })
+    }
+
+    /// Moves a verified next secret into the account's own keychain item, then forgets it.
+    /// Each step can be repeated after a crash: the secret is put before its item is deleted,
+    /// and the index says "verified" until both are done.
+    pub fn move_next_secret(&self, account: &Account) -> Result<Account, VaultError> {
+        let Some(next) = account
+            .cognito
+            .as_ref()
+            .and_then(|b| b.next_secret.clone())
+            .filter(|next| next.verified)
+        else {
+            return Ok(account.clone());
+        };
+        match self.store.get(&next.item) {
+            Ok(secret) => self.store.put(&account.id, &secret)?,
+            // Moved already, before a crash kept the index from saying so.
+            Err(KeychainError::Missing { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+        match self.store.delete(&next.item) {
+            Ok(()) | Err(KeychainError::Missing { .. }) => {}
+            Err(error) => return Err(error.into()),
+        }
+        self.update(&account.id, |a| {
+            if let Some(binding) = a.cognito.as_mut() {
+                binding.next_secret = None;
+            }
+        })
+    }
+
+    /// Forgets a next secret Cognito never verified (the server does not expect it).
+    pub fn drop_next_secret(&self, account: &Account) -> Result<Account, VaultError> {
+        let Some(next) = account
+            .cognito
+            .as_ref()
+            .and_then(|b| b.next_secret.clone())
+            .filter(|next| !next.verified)
+        else {
+            return Ok(account.clone());
+        };
+        let account = self.update(&account.id, |a| {
+            if let Some(binding) = a.cognito.as_mut() {
+                binding.next_secret = None;
+            }
+        })?;
+        match self.store.delete(&next.item) {
+            Ok(()) | Err(KeychainError::Missing { .. }) => Ok(account),
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// The current code of a time-based account at `unix_time`, or for HOTP the code of the
@@ -469,7 +598,7 @@ impl<S: SecretStore> Vault<S> {
         let timed: Vec<AccountId> = accounts
             .iter()
             .filter(|a| !matches!(a.params.kind, OtpKind::Hotp { .. }))
-            .map(|a| a.id.clone())
+            .map(|a| a.secret_item().clone())
             .collect();
         let mut secrets = self.store.get_many(&timed).into_iter();
         Ok(accounts
