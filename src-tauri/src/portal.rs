@@ -50,23 +50,29 @@ impl PortalSlot {
         let spawned = std::thread::Builder::new()
             .name("cogauth-portal".to_owned())
             .spawn(move || {
-                let status = match session(&keys) {
+                let slot = app.state::<ShortcutSlot>();
+                match session(&keys) {
                     Ok((connection, handle, described)) => {
-                        let slot = app.state::<ShortcutSlot>();
-                        *crate::state::lock(&slot.portal().session) =
-                            Some((connection.clone(), handle.clone(), keys));
+                        {
+                            let mut held = crate::state::lock(&slot.portal().session);
+                            // A later binding or a stop came first: this session is not wanted.
+                            if current.load(Ordering::SeqCst) != generation {
+                                close(&connection, handle);
+                                return;
+                            }
+                            *held = Some((connection.clone(), handle.clone(), keys));
+                        }
                         slot.set_status(Status::on(described, None));
                         follow(&app, &connection, &handle, &current, generation);
-                        return;
                     }
-                    Err(why) => crate::shortcut::wayland_unavailable(&why),
-                };
-                if current.load(Ordering::SeqCst) == generation {
-                    eprintln!(
-                        "cogauth-app: no quick-box shortcut: {why}",
-                        why = status.message.as_deref().unwrap_or("")
-                    );
-                    app.state::<ShortcutSlot>().set_status(status);
+                    Err(why) if current.load(Ordering::SeqCst) == generation => {
+                        let status = crate::shortcut::wayland_unavailable(&why);
+                        if let Some(message) = &status.message {
+                            eprintln!("cogauth-app: no quick-box shortcut: {message}");
+                        }
+                        slot.set_status(status);
+                    }
+                    Err(_) => {}
                 }
             });
         match spawned {
@@ -81,17 +87,22 @@ impl PortalSlot {
     pub fn stop(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         if let Some((connection, handle, _)) = crate::state::lock(&self.session).take() {
-            let closed = Proxy::new(
-                &connection,
-                DESTINATION,
-                handle,
-                "org.freedesktop.portal.Session",
-            )
-            .and_then(|session| session.call::<_, _, ()>("Close", &()));
-            if let Err(error) = closed {
-                eprintln!("cogauth-app: the portal session was not closed: {error}");
-            }
+            close(&connection, handle);
         }
+    }
+}
+
+/// Ends a portal session: the desktop releases its shortcut.
+fn close(connection: &Connection, handle: OwnedObjectPath) {
+    let closed = Proxy::new(
+        connection,
+        DESTINATION,
+        handle,
+        "org.freedesktop.portal.Session",
+    )
+    .and_then(|session| session.call::<_, _, ()>("Close", &()));
+    if let Err(error) = closed {
+        eprintln!("cogauth-app: the portal session was not closed: {error}");
     }
 }
 
