@@ -620,10 +620,17 @@ pub fn shortcut_status(app: AppHandle) -> crate::shortcut::Status {
 }
 
 /// The page has painted its first codes, with when each start-up step ended (wall-clock
-/// milliseconds): reported to the benchmark when it asked ([`crate::bench`]).
+/// milliseconds): reported to the benchmark when it asked ([`crate::bench`]). Then the quick
+/// box is prepared, if its shortcut is on and it is not yet.
 #[tauri::command]
-pub fn ui_ready(state: tauri::State<'_, AppState>, marks: BTreeMap<String, f64>) {
+pub fn ui_ready(app: AppHandle, marks: BTreeMap<String, f64>) {
+    let state = app.state::<AppState>();
     crate::bench::report_ready(&state, marks);
+    if state.settings.settings().quick_shortcut_enabled {
+        // Not in this synchronous command: building a webview there deadlocks on Windows.
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move { crate::quick::prepare(&app) });
+    }
 }
 
 fn parse_id(id: &str) -> Result<AccountId, CommandError> {

@@ -143,7 +143,9 @@ pub fn run() -> tauri::Result<()> {
             shortcut::apply(app.handle(), &settings);
             if start_quick {
                 quick::show(app.handle());
-            } else if settings.quick_shortcut_enabled {
+            } else if hidden && settings.quick_shortcut_enabled {
+                // No window to paint first; with one, the box waits for its first codes
+                // (`ui_ready`), so that its webview does not compete with them.
                 quick::prepare(app.handle());
             }
             Ok(())

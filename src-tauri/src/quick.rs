@@ -3,7 +3,8 @@
 //! or without the main window.
 //!
 //! Its window is built hidden while the shortcut is on (kept prepared, so that it appears
-//! without a webview's start-up), hidden again, not destroyed, after each use, and let go
+//! without a webview's start-up; after the main window's first codes, or at start in the
+//! tray), hidden again, not destroyed, after each use, and let go
 //! when the shortcut is turned off. The page (`ui/quick.html`) is told it was opened through
 //! [`OPENED_SCRIPT`]; it may call only the commands `capabilities/quick.json` lists.
 

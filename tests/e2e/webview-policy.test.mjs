@@ -20,7 +20,11 @@ before(async () => {
   browser = await startApp();
   await browser.$('#view-list').waitForDisplayed();
   home = await browser.getUrl();
-  windows = (await browser.getWindowHandles()).sort();
+  // The box is prepared once the list's first codes are painted.
+  windows = await until(async () => {
+    const handles = await browser.getWindowHandles();
+    return handles.length === 2 && handles.sort();
+  }, 'the main window and the prepared quick box');
   assert.match(home, /^(tauri:\/\/localhost|https?:\/\/tauri\.localhost)(\/|$)/);
 });
 
